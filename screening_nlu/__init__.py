@@ -1,0 +1,1 @@
+"""Custom NLU for the screening assistant: lexicon entities and the crisis backstop."""
