@@ -1,0 +1,50 @@
+"""The educational explanation at the end of the screening."""
+
+from typing import Any, Dict, List, Mapping, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import NO, NOT_SURE, YES
+
+
+def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
+    """The reviewed content blocks (responses) that fit these answers, in order."""
+    opioids = answers.get("opioid_use") == YES
+    benzos = answers.get("benzo_use") == YES
+    heavy_drinking = answers.get("alcohol_heavy") in (YES, NOT_SURE)
+
+    blocks = ["utter_explain_intro"]
+    if answers.get("twitching") != NO:
+        blocks.append("utter_explain_myoclonus")
+    if "falling_asleep" in (answers.get("twitch_timing") or []):
+        blocks.append("utter_explain_sleep_starts")
+    if opioids:
+        blocks.append("utter_explain_opioid_twitching")
+    if answers.get("opioid_dose_change") == YES:
+        blocks.append("utter_explain_dose_change")
+    if opioids and (benzos or heavy_drinking):
+        blocks.append("utter_explain_mixing")
+    if answers.get("benzo_for_twitching") == YES:
+        blocks.append("utter_explain_benzo_for_twitching")
+    if benzos or heavy_drinking or answers.get("alcohol_stopped") == YES:
+        blocks.append("utter_explain_stopping_suddenly")
+    blocks += ["utter_explain_when_to_get_care", "utter_explain_closing"]
+    return blocks
+
+
+class ActionExplainScreening(Action):
+    """Sends the explanation chosen by the person's answers."""
+
+    def name(self) -> Text:
+        return "action_explain_screening"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        for block in explanation_blocks(tracker.slots):
+            dispatcher.utter_message(response=block)
+        return []
