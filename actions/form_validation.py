@@ -1,6 +1,6 @@
 """Shared behaviour for validating the answers of a form."""
 
-from abc import ABC
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Union
 
 from rasa_sdk import Tracker
@@ -20,6 +20,10 @@ class AskOnceMoreValidation(FormValidationAction, ABC):
     A frightened person should never be stuck on a question: the second
     unclear answer is recorded as "unclear" and the form goes on.
     """
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>."""
 
     def accept(
         self,

@@ -106,11 +106,22 @@ def test_information_given_early_is_not_asked_again(assistant: Any) -> None:
     person = Person(assistant)
     reply = person.says("my legs jerk at night since i started oxy")
     assert says(reply, "utter_opening")
-    reply = person.says("yes")
-    assert says(reply, "utter_ask_twitch_duration")
+    # Where, when, how long, and which opioid were all in the first message.
+    assert says(person.says("yes"), "utter_ask_opioid_prescribed")
+    assert person.slot("twitching") == "yes"
+    assert person.slot("twitch_location") == ["legs"]
+    assert person.slot("twitch_duration") == "since i started"
+    assert person.slot("opioid_use") == "yes"
+    assert person.slot("opioid_names") == ["oxycodone"]
+
+
+def test_a_detail_not_given_early_is_still_asked(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("my arms keep twitching and i take percs")
+    assert says(person.says("yes"), "utter_ask_twitch_timing")
+    assert says(person.says("all the time"), "utter_ask_twitch_duration")
     assert says(person.says("3 weeks"), "utter_ask_opioid_prescribed")
     assert person.slot("opioid_names") == ["oxycodone"]
-    assert person.slot("twitching") == "yes"
 
 
 def test_not_sure_and_skip_are_accepted(assistant: Any) -> None:

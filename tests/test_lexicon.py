@@ -285,7 +285,7 @@ def test_lookup_guesses_typos(lexicon: SubstanceLexicon, typo: str, name: str) -
         "atyvun",  # 6 letters, 2 edits
         "klonazapan",  # 10 letters, 3 edits
         "zanaxx",  # 2 edits from xanax
-        "adderall",  # not in the lexicon
+        "ritalin",  # not in the lexicon
     ],
 )
 def test_lookup_does_not_stretch_typos(lexicon: SubstanceLexicon, word: str) -> None:

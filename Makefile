@@ -1,0 +1,37 @@
+# The README's commands: `make run` (the assistant on this machine) and `make test`.
+# `make shell` is the staff shell. Each works on a fresh clone: it makes .venv
+# (Python 3.10), builds the spaCy pipeline and trains the model when needed.
+# Ports: RASA_PORT (5005) and ACTION_PORT (5055), e.g. `RASA_PORT=6005 make run`.
+
+SHELL := /bin/bash
+
+.PHONY: run test shell bootstrap prepare lint bench bench-train bench-latency clean
+
+run:  ## the action server and the Rasa server; REST at http://localhost:5005/webhooks/rest/webhook
+	@bash scripts/run.sh
+
+test:  ## data validation, conversation tests, pytest, ruff, mypy
+	@bash scripts/test.sh
+
+shell:  ## chat with the assistant in the terminal (rasa shell)
+	@bash scripts/shell.sh
+
+bootstrap:  ## make .venv and install requirements-dev.txt if needed
+	@bash scripts/bootstrap.sh
+
+prepare:  ## bootstrap, then build the spaCy pipeline and train the model if needed
+	@bash scripts/prepare.sh
+
+lint:  ## ruff and mypy only
+	@source scripts/bootstrap.sh && ruff check . && ruff format --check . && mypy actions screening_nlu
+
+bench: bench-train bench-latency
+
+bench-train:  ## time a training from scratch and a second prepare (bench/results/)
+	@bash scripts/bootstrap.sh && .venv/bin/python bench/train_time.py
+
+bench-latency: prepare  ## REST latency and Rasa server memory over 200 messages
+	@.venv/bin/python bench/latency.py
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf build models results .rasa bench/results

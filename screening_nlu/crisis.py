@@ -1,0 +1,252 @@
+"""CrisisBackstop: a deterministic last word on emergencies in the NLU pipeline.
+
+It runs after the intent classifiers. When a message matches one of the
+patterns in data/lexicon/crisis.yml (an overdose, suicidal thoughts or a
+seizure happening now) and no veto cancels the match, the message gets that
+emergency intent with confidence 1.0, first in the ranking, whatever the model
+said. It only adds emergencies: an emergency the model predicted is kept.
+
+The decision is recorded in the parse data under ``crisis_backstop`` (the
+pattern name, the intent, and whether it changed the model's answer). Only
+pattern names are logged, never the message text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LEXICON = "data/lexicon/crisis.yml"
+BACKSTOP_KEY = "crisis_backstop"
+SCOPES = ("overlap", "clause")
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    """What the lexicon found: the emergency intent and the pattern's name."""
+
+    intent: str
+    pattern: str
+
+
+class CrisisLexicon:
+    """The patterns and vetoes of data/lexicon/crisis.yml, ready to match."""
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self.priority: List[str] = list(data["priority"])
+        self.clause_breaks = frozenset(data.get("clause_breaks") or ())
+        self._alone = {
+            intent: frozenset(words) for intent, words in (data.get("alone") or {}).items()
+        }
+        self._vocab = Vocab()
+        self._matcher = Matcher(self._vocab, validate=True)
+        self._vetoes = Matcher(self._vocab, validate=True)
+        self._patterns: Dict[str, CrisisMatch] = {}
+        self._scopes: Dict[str, str] = {}
+        self._veto_intents: Dict[str, List[str]] = {}
+
+        for intent in [*data["patterns"], *self._alone]:
+            if intent not in self.priority:
+                raise ValueError(f"crisis lexicon: {intent} is not in `priority`")
+        for intent, groups in data["patterns"].items():
+            for group, patterns in groups.items():
+                name = f"{intent}:{group}"
+                self._matcher.add(name, patterns)
+                self._patterns[name] = CrisisMatch(intent, name)
+        for group, veto in (data.get("vetoes") or {}).items():
+            if veto.get("scope") not in SCOPES:
+                raise ValueError(f"crisis lexicon: veto {group} needs a scope {SCOPES}")
+            name = f"veto:{group}"
+            self._vetoes.add(name, veto["patterns"])
+            self._scopes[name] = veto["scope"]
+            self._veto_intents[name] = list(veto.get("intents") or self.priority)
+
+    @classmethod
+    def load(cls, path: Path) -> CrisisLexicon:
+        with path.open(encoding="utf-8") as handle:
+            return cls(yaml.safe_load(handle))
+
+    @property
+    def intents(self) -> List[str]:
+        return list(self.priority)
+
+    def find(self, doc: Doc) -> Optional[CrisisMatch]:
+        """The emergency this doc describes, if a pattern matches unvetoed."""
+        strings = self._vocab.strings
+        hits = [(strings[key], start, end) for key, start, end in self._matcher(doc)]
+        live = self._alone_word(doc)
+        if hits:
+            clauses = self._clause_ids(doc)
+            vetoes = [(strings[key], start, end) for key, start, end in self._vetoes(doc)]
+            for name, start, end in hits:
+                match = self._patterns[name]
+                if not any(self._cancels(veto, match, start, end, clauses) for veto in vetoes):
+                    live.append(match)
+        if not live:
+            return None
+        return min(live, key=lambda match: self.priority.index(match.intent))
+
+    def has_veto(self, doc: Doc) -> bool:
+        """Whether a veto phrase (a known figure of speech, ...) is in the doc."""
+        return bool(self._vetoes(doc))
+
+    def _alone_word(self, doc: Doc) -> List[CrisisMatch]:
+        # Punctuation and emoji aside: "seizure!!", "overdose 😭".
+        words = [token.lower_ for token in doc if any(char.isalnum() for char in token.text)]
+        if len(words) != 1:
+            return []
+        return [
+            CrisisMatch(intent, f"{intent}:alone")
+            for intent, alone in self._alone.items()
+            if words[0] in alone
+        ]
+
+    def _cancels(
+        self,
+        veto: Tuple[str, int, int],
+        match: CrisisMatch,
+        start: int,
+        end: int,
+        clauses: List[int],
+    ) -> bool:
+        name, veto_start, veto_end = veto
+        if match.intent not in self._veto_intents[name]:
+            return False
+        if self._scopes[name] == "overlap":
+            return veto_start < end and start < veto_end
+        return clauses[start] in {clauses[i] for i in range(veto_start, veto_end)}
+
+    def _clause_ids(self, doc: Doc) -> List[int]:
+        ids, current = [], 0
+        for token in doc:
+            if token.lower_ in self.clause_breaks:
+                current += 1
+            ids.append(current)
+        return ids
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CrisisBackstop(GraphComponent, IntentClassifier):
+    """Forces the emergency intent when the crisis lexicon matches."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """The spaCy doc made by SpacyNLP is what the patterns run on."""
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The component's default config (see parent class for full docstring)."""
+        return {
+            # The patterns; a relative path is taken from the repository root.
+            "lexicon": DEFAULT_LEXICON,
+            # When the FallbackClassifier replaced an emergency intent that the
+            # model ranked first with at least this confidence, put the emergency
+            # back, unless a veto phrase ("killing me", ...) is in the message.
+            # None turns this off.
+            "restore_fallback_emergency": 0.3,
+        }
+
+    def __init__(self, config: Dict[Text, Any], lexicon: CrisisLexicon) -> None:
+        self.component_config = config
+        self.lexicon = lexicon
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisBackstop:
+        """Loads the lexicon; a missing or broken lexicon fails loudly."""
+        config = {**cls.get_default_config(), **config}
+        path = Path(config["lexicon"])
+        if not path.is_absolute():
+            path = REPO_ROOT / path
+        return cls(config, CrisisLexicon.load(path))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Sets the emergency intent on messages that describe an emergency."""
+        for message in messages:
+            try:
+                self._process_message(message)
+            except Exception:  # never lose the reply because of the backstop
+                logger.exception("Crisis backstop failed; the model's intent stays.")
+        return messages
+
+    def _process_message(self, message: Message) -> None:
+        doc = message.get(SPACY_DOCS[TEXT])
+        if doc is None:
+            return
+        model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        emergencies = self.lexicon.intents
+        if model_intent in emergencies:
+            return
+
+        match = self.lexicon.find(doc)
+        if match is None:
+            vetoed = self.lexicon.has_veto(doc)
+            restored = None if vetoed else self._fallback_emergency(message)
+            if restored is None:
+                return
+            match = CrisisMatch(restored, "restored_from_fallback")
+
+        logger.debug(f"Crisis backstop: pattern {match.pattern} -> {match.intent}.")
+        chosen = {INTENT_NAME_KEY: match.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != match.intent
+        ]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        message.set(
+            BACKSTOP_KEY,
+            {
+                "intent": match.intent,
+                "pattern": match.pattern,
+                "model_intent": model_intent,
+            },
+            add_to_output=True,
+        )
+
+    def _fallback_emergency(self, message: Message) -> Optional[str]:
+        """The emergency intent the fallback hid, if the model ranked it first."""
+        min_confidence = self.component_config["restore_fallback_emergency"]
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if (
+            min_confidence is not None
+            and len(ranking) >= 2
+            and ranking[0].get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME
+            and ranking[1].get(INTENT_NAME_KEY) in self.lexicon.intents
+            and ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= min_confidence
+        ):
+            return str(ranking[1][INTENT_NAME_KEY])
+        return None
