@@ -139,7 +139,7 @@ def test_an_unclear_answer_is_asked_again_once_then_the_screening_moves_on(assis
     reply = person.says("purple elephant")
     assert says(reply, "utter_help_twitch_location")
     assert says(reply, "utter_ask_twitch_location")
-    reply = person.says("banana")
+    reply = person.says("it moves around")
     assert says(reply, "utter_ask_twitch_timing")
     assert person.slot("twitch_location") == ["unclear"]
 

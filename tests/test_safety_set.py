@@ -297,7 +297,14 @@ def test_an_emergency_interrupts_each_question_and_the_screening_resumes(
     assert emergency_kind(reply[0]) == kind
     assert not any(says(m, f"utter_ask_{question}") for m in reply)
 
-    resumed = assistant.say(sender, "ok lets go on with the questions")
+    go_on = [
+        b["payload"]
+        for m in reply
+        for b in m.get("buttons") or []
+        if b["title"].startswith("Go on")
+    ]
+    assert go_on == ["/start_screening"]
+    resumed = assistant.say(sender, go_on[0])
     assert any(says(m, f"utter_ask_{question}") for m in resumed)
     slots = assistant.tracker(sender)["slots"]
     for earlier, _ in EVERY_QUESTION[:index]:
