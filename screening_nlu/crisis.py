@@ -41,7 +41,6 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.matcher import Matcher
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -178,7 +177,7 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         self.lexicon = lexicon
         # The patterns are written for spaCy's blank English tokenizer on
         # lower-case text ("ISNT" splits differently from "isnt").
-        self._tokenizer: Tokenizer = spacy.blank("en").tokenizer
+        self._tokenizer = spacy.blank("en").tokenizer
 
     @classmethod
     def create(
