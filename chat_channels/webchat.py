@@ -6,8 +6,12 @@ Rasa's own socket.io channel with these differences:
   http://127.0.0.1:8080 with WEB_PORT's port), never "*";
 - a typed "/payload" counts as a button only if the bot's last turn offered it
   (chat_channels/typed_text.py); other typed text is read as text;
-- a malformed event or text (not an object, no session id, not text, too long)
-  gets a kind reply instead of an error, and changes no conversation.
+- a malformed event or text (not an object, no session, not text, too long)
+  gets a kind reply instead of an error, and changes no conversation;
+- a socket writes only to the conversation it was confirmed in session_request
+  (Rasa's channel trusts the session_id of every message, so any socket could
+  write into any conversation), and only ids this server could have made are
+  taken back from the widget after a reload.
 
 credentials.yml: chat_channels.webchat.WebchatInput with session_persistence: true
 and metadata_key: customData (what rasa-webchat sends).
@@ -15,6 +19,7 @@ and metadata_key: customData (what rasa-webchat sends).
 
 import logging
 import os
+import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -31,7 +36,8 @@ from chat_channels.texts import channel_text
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_PORT = 8080
-MAX_SESSION_ID_LENGTH = 128
+# What uuid4().hex makes: the only session ids the widget ever gets from us.
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def allowed_origins() -> List[str]:
@@ -57,7 +63,7 @@ class _AppBlueprint(SocketBlueprint):
 
 
 def _valid_session_id(value: Any) -> bool:
-    return isinstance(value, str) and 0 < len(value.strip()) <= MAX_SESSION_ID_LENGTH
+    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
 class WebchatInput(SocketIOInput):
@@ -81,6 +87,7 @@ class WebchatInput(SocketIOInput):
                 session_id = uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
@@ -90,7 +97,7 @@ class WebchatInput(SocketIOInput):
                     self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace
                 )
 
-            sender_id = self._sender_id(sid, data)
+            sender_id = await self._sender_id(sio, sid)
             text = data.get("message") if isinstance(data, dict) else None
             if sender_id is None or not isinstance(text, str):
                 await say(channel_text("unreadable"))
@@ -110,12 +117,13 @@ class WebchatInput(SocketIOInput):
 
         return webchat
 
-    def _sender_id(self, sid: Text, data: Any) -> Optional[str]:
-        """The conversation id: the widget's session id (kept across reloads)."""
+    async def _sender_id(self, sio: AsyncServer, sid: Text) -> Optional[str]:
+        """The conversation id: the session confirmed to this socket (kept across reloads)."""
         if not self.session_persistence:
             return sid
-        session_id = data.get("session_id") if isinstance(data, dict) else None
-        return session_id if _valid_session_id(session_id) else None
+        session = await sio.get_session(sid, namespace=self.namespace)
+        session_id = session.get("session_id")
+        return session_id if isinstance(session_id, str) else None
 
     async def _converse(
         self,

@@ -9,13 +9,13 @@ import sys
 from typing import Any, Dict, List
 
 import pytest
-from content import ROOT, fill, responses, slot_defaults
-from sms_phone import Phone
 
 from chat_channels import opt_out
 from chat_channels.sms import conversation_id
 from chat_channels.sms_text import gsm_length, is_gsm7, rendered, sms_texts
 from chat_channels.texts import channel_text, sms_text
+from content import ROOT, fill, responses, slot_defaults
+from sms_phone import Phone
 
 PHONE = slot_defaults()["admissions_phone"]
 
