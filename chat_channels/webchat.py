@@ -81,7 +81,7 @@ class WebchatInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not _valid_session_id(session_id):
                 session_id = uuid.uuid4().hex
@@ -91,7 +91,7 @@ class WebchatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
             async def say(text: str) -> None:
                 await sio.emit(
                     self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace

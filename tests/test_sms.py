@@ -70,7 +70,7 @@ def test_a_long_turn_is_cut_to_three_texts_ending_with_the_admissions_line() -> 
 
 def test_curly_quotes_and_dashes_become_gsm7() -> None:
     assert sms_texts([{"text": "It\u2019s \u201cfine\u201d \u2014 ok \U0001f600"}]) == [
-        "It's \"fine\" - ok"
+        'It\'s "fine" - ok'
     ]
 
 
@@ -189,7 +189,9 @@ def test_an_opt_out_is_stored_durably_without_the_number_in_the_logs(assistant: 
     phone = Phone(assistant)
     phone.texts("STOP")
     # A new process (as after a restart) reads it from the database.
-    check = "import sys; from chat_channels import opt_out; print(opt_out.is_opted_out(sys.argv[1]))"
+    check = (
+        "import sys; from chat_channels import opt_out; print(opt_out.is_opted_out(sys.argv[1]))"
+    )
     env = dict(os.environ, DATABASE_URL=assistant.database_url)
     found = subprocess.run(
         [sys.executable, "-c", check, phone.number],

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
+
 from content import says, slot_defaults
 from webchat_user import WebchatUser
 
