@@ -1,13 +1,14 @@
 # The README's commands: `make run` (the assistant on this machine) and `make test`.
 # `make shell` is the staff shell. Each works on a fresh clone: it makes .venv
 # (Python 3.10), builds the spaCy pipeline and trains the model when needed.
-# Ports: RASA_PORT (5005) and ACTION_PORT (5055), e.g. `RASA_PORT=6005 make run`.
+# Ports: RASA_PORT (5005), ACTION_PORT (5055) and WEB_PORT (8080, the web chat demo
+# page), e.g. `RASA_PORT=6005 make run`.
 
 SHELL := /bin/bash
 
 .PHONY: run test shell bootstrap prepare lint bench bench-train bench-latency clean
 
-run:  ## the action server and the Rasa server; REST at http://localhost:5005/webhooks/rest/webhook
+run:  ## the action server, the Rasa server and the web chat demo page (http://localhost:8080/)
 	@bash scripts/run.sh
 
 test:  ## data validation, conversation tests, pytest, ruff, mypy
@@ -23,7 +24,7 @@ prepare:  ## bootstrap, then build the spaCy pipeline and train the model if nee
 	@bash scripts/prepare.sh
 
 lint:  ## ruff and mypy only
-	@source scripts/bootstrap.sh && ruff check . && ruff format --check . && mypy actions screening_nlu database
+	@source scripts/bootstrap.sh && ruff check . && ruff format --check . && mypy actions screening_nlu database chat_channels
 
 bench: bench-train bench-latency
 

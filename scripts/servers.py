@@ -5,19 +5,23 @@ Used by scripts/run.sh (``python scripts/servers.py run``), scripts/shell.sh
 and bench/latency.py. Run it with the project's .venv Python.
 
 Environment for ``run`` and ``shell``: RASA_PORT (default 5005) and
-ACTION_PORT (default 5055).
+ACTION_PORT (default 5055); ``run`` also serves the web chat demo page (web/)
+on WEB_PORT (default 8080).
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import functools
+import http.server
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +39,9 @@ CREDENTIALS = ROOT / "credentials.yml"
 LOG_DIR = ROOT / "build" / "logs"
 DEFAULT_RASA_PORT = 5005
 DEFAULT_ACTION_PORT = 5055
+DEFAULT_WEB_PORT = 8080
+WEB_DIR = ROOT / "web"
+WIDGET = WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 READY_TIMEOUT = 120.0
 STOP_TIMEOUT = 20.0
 REST_PATH = "/webhooks/rest/webhook"
@@ -341,6 +348,47 @@ class Assistant:
         self.session.close()
 
 
+class _WebHandler(http.server.SimpleHTTPRequestHandler):
+    """web/ as static files, plus config.js with the Rasa server's address."""
+
+    def __init__(self, *args: Any, assistant_url: str, **kwargs: Any) -> None:
+        self.assistant_url = assistant_url
+        super().__init__(*args, directory=str(WEB_DIR), **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        if self.path.split("?")[0] == "/config.js":
+            body = f"window.SCREENING_ASSISTANT_URL = {self.assistant_url!r};\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the page's requests are not worth a line each."""
+
+
+class WebServer:
+    """The web chat demo page (web/) on `port`, in a background thread."""
+
+    def __init__(self, port: int, assistant_url: str, host: str = "127.0.0.1") -> None:
+        if not WIDGET.exists():
+            raise ServerError(f"{WIDGET.relative_to(ROOT)} is missing: run 'npm ci' in web/.")
+        handler = functools.partial(_WebHandler, assistant_url=assistant_url)
+        self.server = http.server.ThreadingHTTPServer((host, port), handler)
+        self.url = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def memory_kib(pid: int) -> Dict[str, int]:
     """VmRSS (resident now) and VmHWM (peak resident) of a process, in KiB."""
     found: Dict[str, int] = {}
@@ -435,12 +483,18 @@ def run(rasa_port: int, action_port: int) -> int:
             if stopped is not None:
                 supervisor.on_exit(stopped)
                 return 1
+            web = _web_server(rasa_port)
             print(
-                f"Assistant ready: REST at http://localhost:{rasa_port}{REST_PATH}"
-                " (Ctrl-C stops it)",
+                f"Assistant ready: REST at http://localhost:{rasa_port}{REST_PATH}",
                 flush=True,
             )
-            return supervisor.watch()
+            if web is not None:
+                print(f"Web chat demo page: {web.url} (Ctrl-C stops it all)", flush=True)
+            try:
+                return supervisor.watch()
+            finally:
+                if web is not None:
+                    web.stop()
         except Stop:
             print("Stopping the Rasa server and the action server...", flush=True)
             return 0
@@ -449,6 +503,21 @@ def run(rasa_port: int, action_port: int) -> int:
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             supervisor.stop()
             print("Stopped.", flush=True)
+
+
+def _web_server(rasa_port: int) -> Optional[WebServer]:
+    """The demo page on WEB_PORT, started; None (with the reason) if it cannot be."""
+    try:
+        port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
+        web = WebServer(port, f"http://localhost:{rasa_port}")
+    except ValueError:
+        print("WEB_PORT must be a port number; no demo page.", file=sys.stderr, flush=True)
+        return None
+    except (OSError, ServerError) as error:
+        print(f"No web chat demo page: {error}", file=sys.stderr, flush=True)
+        return None
+    web.start()
+    return web
 
 
 def shell(rasa_port: int, action_port: int) -> int:

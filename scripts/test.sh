@@ -3,8 +3,9 @@
 #   1. rasa data validate --fail-on-warnings
 #   2. conversation tests tests/test_*.yml (rasa test core --e2e --fail-on-prediction-errors)
 #   3. pytest tests (includes the REST tests against real servers, see tests/conftest.py)
-#   4. ruff check .   5. ruff format --check .   6. mypy actions screening_nlu database
-# Bootstraps .venv and builds the spaCy pipeline / trains the model first if needed.
+#   4. ruff check .   5. ruff format --check .   6. mypy actions screening_nlu database chat_channels
+# Bootstraps .venv, installs the web chat widget (npm ci in web/) and builds the spaCy
+# pipeline / trains the model first if needed.
 # Output of steps 1, 2, 4-6 goes to results/logs/<step>.log and is shown when the
 # step fails (VERBOSE=1 shows it live). Exits 0 only if every check passed; the last
 # line is always an "N passed, N failed" summary.
@@ -124,6 +125,7 @@ conversation_tests() {
 source scripts/bootstrap.sh
 PHASE="prepare"
 bash scripts/prepare.sh
+bash scripts/web_deps.sh
 mkdir -p "$LOGS"
 
 step "data-validate" rasa data validate --fail-on-warnings \
@@ -139,4 +141,4 @@ stream_step "pytest" python -m pytest tests -q -p no:cacheprovider
 
 step "ruff-check" ruff check .
 step "ruff-format" ruff format --check .
-step "mypy" mypy actions screening_nlu database
+step "mypy" mypy actions screening_nlu database chat_channels
