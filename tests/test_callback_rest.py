@@ -27,6 +27,8 @@ def full_screening(person: Person) -> str:
     """A screening with opioids and benzos; returns the last reply (the hand-off)."""
     for text in ("hi", "yes", "yeah", "my legs mostly", "when im falling asleep", "like 2 weeks"):
         person.says(text)
+    # ... opioids: yes, percs, not prescribed, dose changed; benzos: xanax, not prescribed,
+    # taken on the same day as opioids: yes.
     for text in ("yes", "percs", "no", "yes i ran out last week", "yes xanax", "no", "yes"):
         person.says(text)
     person.says("yea sometimes")
@@ -60,7 +62,7 @@ def test_after_the_explanation_a_callback_is_offered_and_stored(assistant: Any) 
     assert summary["opioids"]["names"] == ["oxycodone"]
     assert summary["opioids"]["as_said"] == ["percs"]
     assert summary["benzodiazepines"]["names"] == ["alprazolam"]
-    assert summary["opioids_and_benzodiazepines_together"] == "no"
+    assert summary["opioids_and_benzodiazepines_together"] == "yes"
     assert summary["screening_finished"] is True
 
     # Privacy: the servers' logs (the action server runs the project's code).
