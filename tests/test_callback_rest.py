@@ -1,13 +1,20 @@
 """Callback requests in whole conversations: real servers, a real (temporary) database."""
 
 import uuid
+from pathlib import Path
 from typing import Any, Dict, List
+
+import pytest
+import yaml
 
 from admissions import store
 from content import says, slot_defaults
 
 PHONE = slot_defaults()["admissions_phone"]
 NAME = "Quintessa"
+SAFETY_SET = Path(__file__).parent / "safety" / "emergencies.yml"
+# Every 5th message of the held-out safety set, asked where the request takes free text.
+EMERGENCIES = yaml.safe_load(SAFETY_SET.read_text())["emergencies"][::5]
 
 
 class Person:
@@ -132,6 +139,18 @@ def test_an_emergency_inside_the_callback_request_comes_first(assistant: Any) ->
         person.says(text)
     [request] = person.requests()
     assert request["emergency_answer_shown"] is True
+
+
+@pytest.mark.parametrize("item", EMERGENCIES, ids=lambda item: item["text"][:40])
+def test_emergencies_are_answered_first_at_the_name_question(
+    assistant: Any, item: Dict[str, str]
+) -> None:
+    person = Person(assistant)
+    person.says("call me back")
+    assert says(person.says("yes"), "utter_ask_callback_name")
+    reply = assistant.say(person.sender, item["text"])
+    assert says(reply[0]["text"], f"utter_emergency_{item['kind']}")
+    assert person.requests() == []
 
 
 def test_asking_for_admissions_offers_the_number_and_a_callback(assistant: Any) -> None:
