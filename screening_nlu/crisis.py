@@ -1,14 +1,21 @@
 """CrisisBackstop: a deterministic last word on emergencies in the NLU pipeline.
 
-It runs after the intent classifiers. When a message matches one of the
-patterns in data/lexicon/crisis.yml (an overdose, suicidal thoughts or a
-seizure happening now) and no veto cancels the match, the message gets that
-emergency intent with confidence 1.0, first in the ranking, whatever the model
-said. It only adds emergencies: an emergency the model predicted is kept.
+It runs after the intent classifiers, on the lower-cased message.
+
+- When a message matches one of the patterns in data/lexicon/crisis.yml (an
+  overdose, suicidal thoughts or a seizure happening now) and no veto cancels
+  the match, the message gets that emergency intent with confidence 1.0, first
+  in the ranking, whatever the model said.
+- An emergency the model predicted on its own, with no pattern behind it, is
+  kept when the model is sure (``confirm_model_emergency``) and no veto phrase
+  (a figure of speech, a "never", a past event, a question) is in the message.
+  Otherwise the model's best non-emergency intent is used: the patterns catch
+  the emergencies, and the model alone mostly over-reads words like "seizure"
+  or "overdose" in questions, denials and memories.
 
 The decision is recorded in the parse data under ``crisis_backstop`` (the
-pattern name, the intent, and whether it changed the model's answer). Only
-pattern names are logged, never the message text.
+pattern name, the intent, and the model's intent). Only pattern names are
+logged, never the message text.
 """
 
 from __future__ import annotations
@@ -16,17 +23,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Text, Tuple
 
+import spacy
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.constants import SPACY_DOCS
-from rasa.nlu.utils.spacy_utils import SpacyNLP
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -36,6 +41,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from spacy.matcher import Matcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -44,6 +50,7 @@ logger = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LEXICON = "data/lexicon/crisis.yml"
 BACKSTOP_KEY = "crisis_backstop"
+DEMOTED = "model_emergency_not_confirmed"
 SCOPES = ("overlap", "clause")
 
 
@@ -155,27 +162,23 @@ class CrisisLexicon:
 class CrisisBackstop(GraphComponent, IntentClassifier):
     """Forces the emergency intent when the crisis lexicon matches."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        """The spaCy doc made by SpacyNLP is what the patterns run on."""
-        return [SpacyNLP]
-
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
             # The patterns; a relative path is taken from the repository root.
             "lexicon": DEFAULT_LEXICON,
-            # When the FallbackClassifier replaced an emergency intent that the
-            # model ranked first with at least this confidence, put the emergency
-            # back, unless a veto phrase ("killing me", ...) is in the message.
-            # None turns this off.
-            "restore_fallback_emergency": 0.3,
+            # How sure the model must be for its emergency intent to stand when
+            # no pattern matches (and no veto phrase is in the message).
+            "confirm_model_emergency": 0.9,
         }
 
     def __init__(self, config: Dict[Text, Any], lexicon: CrisisLexicon) -> None:
         self.component_config = config
         self.lexicon = lexicon
+        # The patterns are written for spaCy's blank English tokenizer on
+        # lower-case text ("ISNT" splits differently from "isnt").
+        self._tokenizer: Tokenizer = spacy.blank("en").tokenizer
 
     @classmethod
     def create(
@@ -202,51 +205,53 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         return messages
 
     def _process_message(self, message: Message) -> None:
-        doc = message.get(SPACY_DOCS[TEXT])
-        if doc is None:
+        text = message.get(TEXT)
+        if not text:
             return
-        model_intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        emergencies = self.lexicon.intents
-        if model_intent in emergencies:
-            return
+        doc = self._tokenizer(text.lower())
+        model = message.get(INTENT) or {}
+        model_intent = model.get(INTENT_NAME_KEY)
 
         match = self.lexicon.find(doc)
-        if match is None:
-            vetoed = self.lexicon.has_veto(doc)
-            restored = None if vetoed else self._fallback_emergency(message)
-            if restored is None:
-                return
-            match = CrisisMatch(restored, "restored_from_fallback")
+        if match is not None:
+            if model_intent not in self.lexicon.intents:
+                self._set_intent(message, match.intent, 1.0, match.pattern, model_intent)
+        elif model_intent in self.lexicon.intents and not self._model_is_sure(doc, model):
+            fallback = self._best_other_intent(message)
+            if fallback is not None:
+                self._set_intent(message, *fallback, DEMOTED, model_intent)
 
-        logger.debug(f"Crisis backstop: pattern {match.pattern} -> {match.intent}.")
-        chosen = {INTENT_NAME_KEY: match.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    def _model_is_sure(self, doc: Doc, model: Dict[str, Any]) -> bool:
+        confidence = model.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        return confidence >= self.component_config["confirm_model_emergency"] and not (
+            self.lexicon.has_veto(doc)
+        )
+
+    def _best_other_intent(self, message: Message) -> Optional[Tuple[str, float]]:
+        for entry in message.get(INTENT_RANKING_KEY) or []:
+            if entry.get(INTENT_NAME_KEY) not in self.lexicon.intents:
+                return str(entry[INTENT_NAME_KEY]), float(entry[PREDICTED_CONFIDENCE_KEY])
+        return None
+
+    def _set_intent(
+        self,
+        message: Message,
+        intent: str,
+        confidence: float,
+        pattern: str,
+        model_intent: Optional[str],
+    ) -> None:
+        logger.debug(f"Crisis backstop: {pattern} -> {intent}.")
+        chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
         ranking = [
             entry
             for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != match.intent
+            if entry.get(INTENT_NAME_KEY) != intent
         ]
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
         message.set(
             BACKSTOP_KEY,
-            {
-                "intent": match.intent,
-                "pattern": match.pattern,
-                "model_intent": model_intent,
-            },
+            {"intent": intent, "pattern": pattern, "model_intent": model_intent},
             add_to_output=True,
         )
-
-    def _fallback_emergency(self, message: Message) -> Optional[str]:
-        """The emergency intent the fallback hid, if the model ranked it first."""
-        min_confidence = self.component_config["restore_fallback_emergency"]
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        if (
-            min_confidence is not None
-            and len(ranking) >= 2
-            and ranking[0].get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME
-            and ranking[1].get(INTENT_NAME_KEY) in self.lexicon.intents
-            and ranking[1].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= min_confidence
-        ):
-            return str(ranking[1][INTENT_NAME_KEY])
-        return None

@@ -185,3 +185,11 @@ def test_goodbye_in_the_middle_leaves_the_phone_number(assistant: Any) -> None:
     reply = person.says("ok bye")
     assert says(reply, "utter_goodbye")
     assert PHONE in reply
+
+
+def test_buttons_carry_their_payload_as_rasa_reads_it(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes")
+    reply = assistant.say(person.sender, "yes")
+    payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
+    assert '/inform{"body_part": "legs"}' in payloads

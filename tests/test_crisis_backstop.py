@@ -25,12 +25,11 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.nlu.utils.spacy_utils import SpacyNLP
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.errors import MatchPatternError
 
-from screening_nlu.crisis import BACKSTOP_KEY, CrisisBackstop
+from screening_nlu.crisis import BACKSTOP_KEY, DEMOTED, CrisisBackstop
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFETY = ROOT / "tests" / "safety"
@@ -73,21 +72,15 @@ class Pipeline:
             backstop_config, storage, Resource("crisis_backstop"), context
         )
 
-    def parse(
-        self, text: str, model: Optional[Tuple[str, float]] = None, hidden: float = 0.4
-    ) -> Message:
-        """Runs the pipeline; `model` is what the intent classifiers predicted.
-
-        When that is the fallback, the model's own first choice (`hidden`
-        confidence) was emergency_suicide.
-        """
+    def parse(self, text: str, model: Optional[Tuple[str, float]] = None) -> Message:
+        """Runs the pipeline; `model` is what the intent classifiers predicted,
+        with "inform" ranked second."""
         message = Message.build(text=text)
         if model is not None:
             name, confidence = model
             message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
             ranking = [{"name": name, "confidence": confidence}]
-            if name == DEFAULT_NLU_FALLBACK_INTENT_NAME:
-                ranking.append({"name": "emergency_suicide", "confidence": hidden})
+            ranking.append({"name": "inform", "confidence": round(1 - confidence, 2)})
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         self.nlp.process([message], self.nlp.provide())
         self.tokenizer.process([message])
@@ -258,27 +251,37 @@ def test_it_keeps_an_emergency_the_model_found(pipeline: Pipeline) -> None:
     assert message.get(BACKSTOP_KEY) is None
 
 
-def test_a_veto_never_removes_the_models_emergency(pipeline: Pipeline) -> None:
-    message = pipeline.parse("this twitching is killing me", model=("emergency_suicide", 0.7))
-    assert message.get(INTENT)["name"] == "emergency_suicide"
+def test_a_sure_model_emergency_stands_without_a_pattern(pipeline: Pipeline) -> None:
+    message = pipeline.parse("please come quick my brother", model=("emergency_overdose", 0.97))
+    assert message.get(INTENT)["name"] == "emergency_overdose"
+    assert message.get(BACKSTOP_KEY) is None
 
 
-def test_it_restores_an_emergency_the_fallback_hid(pipeline: Pipeline) -> None:
-    message = pipeline.parse("i feel so empty", model=(DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5))
-    assert message.get(INTENT)["name"] == "emergency_suicide"
-    assert message.get(BACKSTOP_KEY)["pattern"] == "restored_from_fallback"
+def test_an_unsure_model_emergency_without_a_pattern_is_not_one(pipeline: Pipeline) -> None:
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
+    assert message.get(INTENT) == {"name": "inform", "confidence": 0.4}
+    assert message.get(BACKSTOP_KEY) == {
+        "intent": "inform",
+        "pattern": DEMOTED,
+        "model_intent": "emergency_seizure",
+    }
 
 
-def test_the_restore_can_be_turned_off(spacy_dir: Path, tmp_path: Path) -> None:
-    pipeline = Pipeline(spacy_dir, tmp_path, restore_fallback_emergency=None)
-    message = pipeline.parse("i feel so empty", model=(DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5))
-    assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME
+def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: Pipeline) -> None:
+    for text in ("this twitching is killing me", "i have never had a seizure"):
+        message = pipeline.parse(text, model=("emergency_suicide", 0.99))
+        assert message.get(INTENT)["name"] == "inform", text
 
 
-def test_no_restore_below_the_threshold_or_for_a_figure_of_speech(pipeline: Pipeline) -> None:
-    for text, hidden in (("i feel so empty", 0.2), ("the waiting is killing me", 0.45)):
-        message = pipeline.parse(text, (DEFAULT_NLU_FALLBACK_INTENT_NAME, 0.5), hidden)
-        assert message.get(INTENT)["name"] == DEFAULT_NLU_FALLBACK_INTENT_NAME, text
+def test_the_confirmation_threshold_can_be_configured(spacy_dir: Path, tmp_path: Path) -> None:
+    pipeline = Pipeline(spacy_dir, tmp_path, confirm_model_emergency=0.5)
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
+    assert message.get(INTENT)["name"] == "emergency_seizure"
+
+
+def test_capital_letters_and_texting_spellings_are_caught(pipeline: Pipeline) -> None:
+    assert pipeline.intent("HELP HE ISNT BREATHING") == "emergency_overdose"
+    assert pipeline.intent("Shes Not Breathing") == "emergency_overdose"
 
 
 def test_it_never_logs_the_message(pipeline: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
