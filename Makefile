@@ -24,7 +24,7 @@ prepare:  ## bootstrap, then build the spaCy pipeline and train the model if nee
 	@bash scripts/prepare.sh
 
 lint:  ## ruff and mypy only
-	@source scripts/bootstrap.sh && ruff check . && ruff format --check . && mypy actions screening_nlu database chat_channels
+	@source scripts/bootstrap.sh && ruff check . && ruff format --check . && mypy actions screening_nlu database chat_channels admissions
 
 bench: bench-train bench-latency
 

@@ -1,0 +1,207 @@
+"""The callback request: consent, name, phone number, time; then it is stored.
+
+Consent is asked first, after a notice of what is kept and who sees it, so
+that nothing is collected from someone who does not want to be called.
+"""
+
+import asyncio
+import logging
+import os
+import re
+from typing import Any, Dict, List, Optional, Text
+
+import phonenumbers
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions import answers
+from actions.form_validation import AskOnceMoreValidation
+from actions.questions import screening_questions
+from admissions import store
+from admissions.summary import screening_summary
+
+logger = logging.getLogger(__name__)
+
+SMS_CHANNEL = "twilio"
+DEFAULT_REGION = "US"
+PREFER_NOT_TO_SAY = "prefer not to say"
+ANY_TIME = "any time"
+MAX_NAME = 40
+MAX_TIME = 80
+NAME_LEAD_IN = re.compile(
+    r"^\W*(my name is|my name's|i am|i'm|im|it's|its|call me|this is)\s+", re.I
+)
+DECLINED = re.compile(r"prefer not|rather not|no name|not say|don'?t want|anonymous", re.I)
+
+CONSENT = "callback_consent"
+NAME = "callback_name"
+PHONE = "callback_phone"
+TIME = "callback_time"
+SMS_NUMBER_DECLINED = "callback_sms_number_declined"
+EMERGENCY_SHOWN = "emergency_answer_shown"
+REQUEST_SLOTS = [CONSENT, NAME, PHONE, TIME, SMS_NUMBER_DECLINED]
+
+
+def region() -> str:
+    """The region for numbers typed without a country code (CALLBACK_REGION, default US)."""
+    return (os.environ.get("CALLBACK_REGION") or DEFAULT_REGION).upper()
+
+
+def e164(text: Any) -> Optional[str]:
+    """The phone number in the text, in E.164 (+16175550123); None if there is no valid one.
+
+    A matcher rather than a plain parse: a parse reads letters as keypad digits,
+    so "617-555-0123 please" would become another number.
+    """
+    for match in phonenumbers.PhoneNumberMatcher(str(text or ""), region()):
+        return str(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+    return None
+
+
+def sms_number(tracker: Tracker) -> Optional[str]:
+    """On SMS, the sender's own number (Twilio's From), if it is a valid one."""
+    if tracker.get_latest_input_channel() != SMS_CHANNEL:
+        return None
+    return e164(tracker.sender_id)
+
+
+def offers_sms_number(tracker: Tracker) -> bool:
+    return sms_number(tracker) is not None and not tracker.get_slot(SMS_NUMBER_DECLINED)
+
+
+def name_answer(value: Any, intent: Optional[str]) -> Optional[str]:
+    """A first name or initials as typed, or "prefer not to say"."""
+    text = NAME_LEAD_IN.sub("", str(value or "")).strip(" .!,")
+    if intent in ("skip", "deny", "unsure") or DECLINED.search(text):
+        return PREFER_NOT_TO_SAY
+    return text[:MAX_NAME] or None
+
+
+def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
+    """A good time to call, in the person's words; "skip" or "not sure" means any time."""
+    if intent in ("skip", "unsure"):
+        return ANY_TIME
+    return str(value or "").strip()[:MAX_TIME] or None
+
+
+class ValidateCallbackForm(AskOnceMoreValidation):
+    """Reads the answers of `callback_form`."""
+
+    def name(self) -> Text:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if tracker.get_slot(CONSENT) != answers.YES:
+            return [CONSENT]
+        if tracker.get_slot(PHONE) == answers.UNCLEAR:
+            return [CONSENT, NAME, PHONE]  # no usable number: stop and offer the line
+        return [CONSENT, NAME, PHONE, TIME]
+
+    def _intent(self, tracker: Tracker) -> Optional[str]:
+        return (tracker.latest_message.get("intent") or {}).get("name")
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        answer = answers.yes_no(value, self._intent(tracker))
+        if answer in (answers.NOT_SURE, answers.SKIPPED):
+            answer = answers.NO  # only an explicit yes is consent
+        return self.accept(CONSENT, answer, dispatcher, tracker)
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        answer = name_answer(value, self._intent(tracker))
+        return self.accept(NAME, answer, dispatcher, tracker, unclear=PREFER_NOT_TO_SAY)
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        number = e164(value)
+        if number is None and offers_sms_number(tracker):
+            # "Call you at this number?" was asked.
+            reply = answers.yes_no(value, self._intent(tracker))
+            if reply == answers.YES:
+                number = sms_number(tracker)
+            elif reply == answers.NO:
+                return {PHONE: None, SMS_NUMBER_DECLINED: True}
+        return self.accept(PHONE, number, dispatcher, tracker)
+
+    def validate_callback_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        answer = time_answer(value, self._intent(tracker))
+        return self.accept(TIME, answer, dispatcher, tracker, unclear=ANY_TIME)
+
+
+class ActionAskCallbackPhone(Action):
+    """Asks for the number; on SMS offers the number the person is texting from."""
+
+    def name(self) -> Text:
+        return "action_ask_callback_phone"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if offers_sms_number(tracker):
+            dispatcher.utter_message(response="utter_ask_callback_phone_this_number")
+        else:
+            dispatcher.utter_message(response="utter_ask_callback_phone")
+        return []
+
+
+def request_from(tracker: Tracker) -> store.NewRequest:
+    slots = tracker.slots
+    finished = all(slots.get(q) is not None for q in screening_questions(slots))
+    return store.NewRequest(
+        first_name=str(slots.get(NAME) or PREFER_NOT_TO_SAY),
+        phone=str(slots[PHONE]),
+        best_time=str(slots.get(TIME) or ANY_TIME),
+        channel=tracker.get_latest_input_channel() or "unknown",
+        conversation_id=tracker.sender_id,
+        emergency_answer_shown=bool(slots.get(EMERGENCY_SHOWN)),
+        summary=screening_summary(slots, tracker.events, finished),
+    )
+
+
+class ActionSubmitCallback(Action):
+    """Stores a consented request, then says honestly whether it was stored.
+
+    Whatever happens, the person leaves with a way to reach admissions, and
+    the request's details are cleared so that a later request starts afresh.
+    """
+
+    def name(self) -> Text:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        cleared: List[EventType] = [SlotSet(slot, None) for slot in REQUEST_SLOTS]
+        if tracker.get_slot(CONSENT) != answers.YES:
+            dispatcher.utter_message(response="utter_callback_not_stored")
+            dispatcher.utter_message(response="utter_admissions_contact")
+            return cleared
+        if e164(tracker.get_slot(PHONE)) is None:
+            dispatcher.utter_message(response="utter_callback_no_number")
+            dispatcher.utter_message(response="utter_admissions_contact")
+            return cleared
+        try:
+            request_id = await asyncio.to_thread(store.save, request_from(tracker))
+        except (SQLAlchemyError, OSError) as error:
+            # The class only: database errors quote the row, with the number in it.
+            logger.error("Callback request not stored: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_callback_failed")
+            return cleared
+        logger.info("Callback request #%s stored", request_id)
+        dispatcher.utter_message(response="utter_callback_received")
+        return cleared
