@@ -66,7 +66,9 @@ def twitching_answer(value: Any, intent: Optional[str], entities: Entities) -> O
     return None
 
 
-def use_answer(value: Any, intent: Optional[str], entities: Entities, entity_type: str) -> Optional[str]:
+def use_answer(
+    value: Any, intent: Optional[str], entities: Entities, entity_type: str
+) -> Optional[str]:
     """Whether they use a class of substance; naming one counts as a yes."""
     answer = yes_no(value, intent)
     if answer != NO and entity_values(entities, entity_type):

@@ -3,7 +3,8 @@
 Both run from the project's .venv with models/screening.tar.gz (make test trains it
 first), on free ports. Rasa gets the action server's URL through an endpoints file in
 a temporary directory, and has its HTTP API on with a random token so that tests can
-read trackers. Server logs go to that directory (shown when start-up fails).
+read trackers. Server logs go to that directory (shown when start-up fails), and
+so does the conversations database (TRACKER_STORE_URL, a SQLite file).
 """
 
 import secrets
@@ -34,6 +35,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
         log_dir=log_dir,
         token=secrets.token_urlsafe(24),
         interface="127.0.0.1",
+        env={"TRACKER_STORE_URL": f"sqlite:///{log_dir / 'conversations.db'}"},
     )
     servers.start(timeout=READY_TIMEOUT)
     client = RunningAssistant(servers)

@@ -95,7 +95,12 @@ def test_given_answers_are_never_overwritten_by_implied_ones() -> None:
 
 async def test_a_plain_yes_is_a_yes() -> None:
     slots, said = await validate(
-        tracker_after("yeah", "affirm", slots={"requested_slot": "twitching"}, candidates={"twitching": "yeah"})
+        tracker_after(
+            "yeah",
+            "affirm",
+            slots={"requested_slot": "twitching"},
+            candidates={"twitching": "yeah"},
+        )
     )
     assert slots["twitching"] == YES
     assert said == []
@@ -106,7 +111,9 @@ async def test_a_plain_yes_is_a_yes() -> None:
 )
 async def test_no_not_sure_and_skip_are_accepted(intent: str, expected: str) -> None:
     slots, _ = await validate(
-        tracker_after("x", intent, slots={"requested_slot": "benzo_use"}, candidates={"benzo_use": "x"})
+        tracker_after(
+            "x", intent, slots={"requested_slot": "benzo_use"}, candidates={"benzo_use": "x"}
+        )
     )
     assert slots["benzo_use"] == expected
 
@@ -141,7 +148,12 @@ async def test_naming_a_drug_answers_the_use_question_and_the_names() -> None:
 
 async def test_an_unclear_answer_is_asked_again_once_with_help() -> None:
     slots, said = await validate(
-        tracker_after("purple", "inform", slots={"requested_slot": "twitching"}, candidates={"twitching": "purple"})
+        tracker_after(
+            "purple",
+            "inform",
+            slots={"requested_slot": "twitching"},
+            candidates={"twitching": "purple"},
+        )
     )
     assert slots["twitching"] is None
     assert slots["retried_slot"] == "twitching"
@@ -169,7 +181,11 @@ async def test_an_unclear_list_answer_is_recorded_as_a_list() -> None:
         tracker_after(
             "hmm",
             "inform",
-            slots={"requested_slot": "twitch_location", "twitching": YES, "retried_slot": "twitch_location"},
+            slots={
+                "requested_slot": "twitch_location",
+                "twitching": YES,
+                "retried_slot": "twitch_location",
+            },
             candidates={"twitch_location": ["hmm"]},
         )
     )
@@ -195,7 +211,11 @@ async def test_information_given_before_the_screening_is_not_asked_again() -> No
         tracker_after(
             "yes",
             "affirm",
-            slots={"twitch_location": ["legs"], "twitch_timing": ["falling_asleep"], "opioid_names": ["oxycodone"]},
+            slots={
+                "twitch_location": ["legs"],
+                "twitch_timing": ["falling_asleep"],
+                "opioid_names": ["oxycodone"],
+            },
         )
     )
     assert slots["twitching"] == YES
@@ -220,7 +240,12 @@ async def test_the_form_ends_when_every_question_for_this_person_is_answered() -
         tracker_after(
             "no",
             "deny",
-            slots={"requested_slot": "alcohol_heavy", "twitching": NO, "opioid_use": NO, "benzo_use": NO},
+            slots={
+                "requested_slot": "alcohol_heavy",
+                "twitching": NO,
+                "opioid_use": NO,
+                "benzo_use": NO,
+            },
             candidates={"alcohol_heavy": "no"},
         )
     )
@@ -256,7 +281,9 @@ def test_opioids_with_benzos_get_the_breathing_warning() -> None:
 
 
 def test_no_substances_gets_no_substance_warnings() -> None:
-    blocks = explanation_blocks({"twitching": YES, "opioid_use": NO, "benzo_use": NO, "alcohol_heavy": NO})
+    blocks = explanation_blocks(
+        {"twitching": YES, "opioid_use": NO, "benzo_use": NO, "alcohol_heavy": NO}
+    )
     assert blocks == [
         "utter_explain_intro",
         "utter_explain_myoclonus",
@@ -270,7 +297,9 @@ def test_heavy_drinking_gets_the_stopping_suddenly_warning() -> None:
 
 
 async def test_the_explanation_action_sends_the_chosen_blocks() -> None:
-    tracker = tracker_after("no", "deny", slots={"twitching": YES, "opioid_use": YES, "benzo_use": NO})
+    tracker = tracker_after(
+        "no", "deny", slots={"twitching": YES, "opioid_use": YES, "benzo_use": NO}
+    )
     dispatcher = CollectingDispatcher()
     await ActionExplainScreening().run(dispatcher, tracker, DOMAIN)
     sent = [m["response"] for m in dispatcher.messages]

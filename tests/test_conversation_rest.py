@@ -144,7 +144,9 @@ def test_an_unclear_answer_is_asked_again_once_then_the_screening_moves_on(assis
     assert person.slot("twitch_location") == ["unclear"]
 
 
-def test_questions_in_the_middle_are_answered_and_the_same_question_comes_back(assistant: Any) -> None:
+def test_questions_in_the_middle_are_answered_and_the_same_question_comes_back(
+    assistant: Any,
+) -> None:
     person = Person(assistant)
     person.answers("hi", "yes", "no")
     for question, response in (

@@ -1,0 +1,120 @@
+"""A reply with the admissions number, within seconds, when a custom action fails.
+
+Rasa 3.6 waits up to 300 s for the action server (RemoteAction.run passes the
+hard-coded DEFAULT_REQUEST_TIMEOUT), and when a custom action fails it logs the
+error, drops the action's events and says nothing (MessageProcessor._run_action).
+The screening form's validation runs on the action server on every answer, so a
+stopped or hung action server would leave a frightened person with silence.
+
+install() patches two methods, on the Rasa server only:
+
+1. RemoteAction.run gives up after ACTION_TIMEOUT_SECONDS (env, default 4 s).
+2. MessageProcessor._run_action: when a custom action failed during it (could
+   not connect, timed out, an error status; not a validation rejection), the
+   turn ends with utter_action_failed and utter_admissions_contact (domain
+   responses that Rasa says by itself) and Rasa listens again. An active form
+   stays active, so the next answer is taken by the same question.
+
+The emergency answers are static rules and never reach this code.
+"""
+
+import asyncio
+import logging
+import os
+from contextvars import ContextVar
+from typing import Any, List, Optional
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, action_for_name_or_text
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.exceptions import RasaException
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ACTION_TIMEOUT_SECONDS = 4.0
+FAILURE_RESPONSES = ("utter_action_failed", "utter_admissions_contact")
+POLICY_NAME = "action_fallback"
+
+
+class ActionServerFailure:
+    """Set by RemoteAction.run when the action server failed during one _run_action."""
+
+    def __init__(self) -> None:
+        self.action_name: Optional[str] = None
+
+
+_current_failure: ContextVar[Optional[ActionServerFailure]] = ContextVar(
+    "action_server_failure", default=None
+)
+
+_original_remote_run = RemoteAction.run
+_original_run_action = MessageProcessor._run_action
+
+
+def action_timeout_seconds() -> float:
+    try:
+        return float(os.environ.get("ACTION_TIMEOUT_SECONDS") or DEFAULT_ACTION_TIMEOUT_SECONDS)
+    except ValueError:
+        return DEFAULT_ACTION_TIMEOUT_SECONDS
+
+
+async def _remote_run_with_timeout(self: RemoteAction, *args: Any, **kwargs: Any) -> List[Any]:
+    timeout = action_timeout_seconds()
+    try:
+        return await asyncio.wait_for(_original_remote_run(self, *args, **kwargs), timeout)
+    except ActionExecutionRejection:
+        raise  # the action asked Rasa to predict again: not a failure
+    except asyncio.TimeoutError:
+        logger.error("Custom action '%s' got no answer within %.0f s.", self.name(), timeout)
+        _record_failure(self.name())
+        raise RasaException(f"Custom action '{self.name()}' timed out.") from None
+    except Exception:
+        _record_failure(self.name())
+        raise
+
+
+def _record_failure(action_name: str) -> None:
+    failure = _current_failure.get()
+    if failure is not None:
+        failure.action_name = action_name
+
+
+async def _run_action_or_apologise(
+    self: MessageProcessor,
+    action: Any,
+    tracker: Any,
+    output_channel: Any,
+    nlg: Any,
+    prediction: PolicyPrediction,
+) -> bool:
+    failure = ActionServerFailure()
+    token = _current_failure.set(failure)
+    try:
+        predict_again = await _original_run_action(
+            self, action, tracker, output_channel, nlg, prediction
+        )
+    finally:
+        _current_failure.reset(token)
+    if failure.action_name is None:
+        return bool(predict_again)
+    logger.error(
+        "The action server failed during '%s': ending the turn with the admissions number.",
+        action.name(),
+    )
+    for name in (*FAILURE_RESPONSES, ACTION_LISTEN_NAME):
+        await _original_run_action(
+            self,
+            action_for_name_or_text(name, self.domain, self.action_endpoint),
+            tracker,
+            output_channel,
+            nlg,
+            PolicyPrediction.for_action_name(self.domain, name, POLICY_NAME),
+        )
+    return False
+
+
+def install() -> None:
+    """Idempotent; see the module docstring."""
+    RemoteAction.run = _remote_run_with_timeout
+    MessageProcessor._run_action = _run_action_or_apologise
