@@ -9,25 +9,31 @@ stopped or hung action server would leave a frightened person with silence.
 install() patches two methods, on the Rasa server only:
 
 1. RemoteAction.run gives up after ACTION_TIMEOUT_SECONDS (env, default 4 s).
-2. MessageProcessor._run_action: when a custom action failed during it (could
+2. FormAction.validate_slots: when the form's validation action fails on a
+   user message that answers nothing (no slot candidates), the form rejects the
+   message, as Rasa does when validation works, so that the rules for
+   interruptions still apply: an emergency gets the emergency answer first.
+3. MessageProcessor._run_action: when a custom action failed during it (could
    not connect, timed out, an error status; not a validation rejection), the
    turn ends with utter_action_failed and utter_admissions_contact (domain
    responses that Rasa says by itself) and Rasa listens again. An active form
    stays active, so the next answer is taken by the same question.
 
-The emergency answers are static rules and never reach this code.
+The emergency answers themselves are static rules and need no action server.
 """
 
 import asyncio
 import logging
 import os
 from contextvars import ContextVar
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, action_for_name_or_text
+from rasa.core.actions.forms import FormAction
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
@@ -50,6 +56,7 @@ _current_failure: ContextVar[Optional[ActionServerFailure]] = ContextVar(
 
 _original_remote_run = RemoteAction.run
 _original_run_action = MessageProcessor._run_action
+_original_validate_slots = FormAction.validate_slots
 
 
 def action_timeout_seconds() -> float:
@@ -80,6 +87,25 @@ def _record_failure(action_name: str) -> None:
         failure.action_name = action_name
 
 
+async def _validate_slots_or_reject(
+    self: FormAction, slot_candidates: Dict[str, Any], tracker: Any, *args: Any
+) -> List[Any]:
+    try:
+        return await _original_validate_slots(self, slot_candidates, tracker, *args)
+    except ActionExecutionRejection:
+        raise
+    except Exception:
+        taking_a_message = tracker.latest_action_name == ACTION_LISTEN_NAME
+        if slot_candidates or not taking_a_message or not self.get_slot_to_fill(tracker):
+            raise
+        # Nothing in the message answers the question: Rasa would reject it after
+        # validation anyway, and its rules (emergencies first) take it from here.
+        failure = _current_failure.get()
+        if failure is not None:
+            failure.action_name = None
+        raise ActionExecutionRejection(self.name(), "The action server failed.") from None
+
+
 async def _run_action_or_apologise(
     self: MessageProcessor,
     action: Any,
@@ -103,6 +129,8 @@ async def _run_action_or_apologise(
         action.name(),
     )
     for name in (*FAILURE_RESPONSES, ACTION_LISTEN_NAME):
+        if name in said_this_turn(tracker):
+            continue
         await _original_run_action(
             self,
             action_for_name_or_text(name, self.domain, self.action_endpoint),
@@ -114,7 +142,19 @@ async def _run_action_or_apologise(
     return False
 
 
+def said_this_turn(tracker: Any) -> List[str]:
+    """Names of the actions run since the latest user message."""
+    names: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            names.append(event.action_name)
+    return names
+
+
 def install() -> None:
     """Idempotent; see the module docstring."""
     RemoteAction.run = _remote_run_with_timeout
+    FormAction.validate_slots = _validate_slots_or_reject
     MessageProcessor._run_action = _run_action_or_apologise
