@@ -6,7 +6,8 @@ from the environment with defaults, so that `make run` needs no variables:
 TRACKER_STORE_URL  SQLAlchemy URL of the conversations database (Rasa's SQL
                    tracker store, table `events`). Default: DATABASE_URL if
                    set, else the SQLite file var/conversations.db.
-LOCK_STORE_URL     redis://[:password@]host[:port][/db] for Rasa's RedisLockStore.
+LOCK_STORE_URL     redis://[:password@]host[:port][/db]: locks in Redis (Rasa's
+                   RedisLockStore, made atomic: see lock_store.py).
                    Default: none, Rasa's in-memory lock store (one server only).
 
 Several servers: point every server at the same PostgreSQL and Redis, e.g.

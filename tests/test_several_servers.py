@@ -26,6 +26,7 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CONCURRENT_MESSAGES = 12
+ROUNDS = 5
 
 
 def postgres_reachable() -> bool:
@@ -108,6 +109,14 @@ def user_texts(tracker: Dict[str, Any]) -> List[str]:
     return [e["text"] for e in tracker["events"] if e["event"] == "user"]
 
 
+def summary(tracker: Dict[str, Any]) -> List[str]:
+    return [
+        f"{e['event']}:{e.get('name') or e.get('text') or ''}"[:40]
+        for e in tracker["events"]
+        if e["event"] in ("user", "action", "session_started")
+    ]
+
+
 def turns_are_whole(tracker: Dict[str, Any]) -> bool:
     """Every user message is answered (bot events) and followed by action_listen
     before the next one: no two turns interleave."""
@@ -133,10 +142,11 @@ def test_a_screening_alternating_between_two_servers(two_servers: List[Assistant
     assert two_servers[1].tracker(sender)["slots"] == tracker["slots"]
 
 
+@pytest.mark.parametrize("round_number", range(ROUNDS))
 def test_concurrent_messages_to_both_servers_are_taken_one_at_a_time(
-    two_servers: List[Assistant],
+    two_servers: List[Assistant], round_number: int
 ) -> None:
-    sender = new_sender()
+    sender = new_sender(f"round{round_number}")
     texts = [f"hello number {n}" for n in range(CONCURRENT_MESSAGES)]
     with ThreadPoolExecutor(CONCURRENT_MESSAGES) as pool:
         replies = list(
@@ -144,7 +154,7 @@ def test_concurrent_messages_to_both_servers_are_taken_one_at_a_time(
         )
     assert all(replies), "every message got a reply"
     tracker = two_servers[1].tracker(sender)
-    assert sorted(user_texts(tracker)) == sorted(texts)
-    assert turns_are_whole(tracker)
+    assert sorted(user_texts(tracker)) == sorted(texts), summary(tracker)
+    assert turns_are_whole(tracker), summary(tracker)
     bot_messages = [e for e in tracker["events"] if e["event"] == "bot"]
     assert len(bot_messages) == sum(len(reply) for reply in replies)
