@@ -5,7 +5,9 @@ Used by scripts/run.sh (``python scripts/servers.py run``), scripts/shell.sh
 and bench/latency.py. Run it with the project's .venv Python.
 
 Environment for ``run`` and ``shell``: RASA_PORT (default 5005) and
-ACTION_PORT (default 5055).
+ACTION_PORT (default 5055). For ``run``, Rasa's HTTP API is off unless
+RASA_API_TOKEN or RASA_JWT_SECRET is set (then it is on, and needs that token
+or a JWT signed with that secret). See README "Secrets and the HTTP API".
 """
 
 from __future__ import annotations
@@ -196,12 +198,18 @@ def rasa_server(
     interface: Optional[str] = None,
     log_path: Optional[Path] = None,
     env: Optional[Dict[str, str]] = None,
+    jwt_secret: Optional[str] = None,
 ) -> ManagedProcess:
+    """`rasa run`; the HTTP API only with a token and/or a JWT secret, never open."""
     command = [python(), "-m", "rasa", "run", "--model", str(model)]
     command += ["--endpoints", str(endpoints), "--credentials", str(CREDENTIALS)]
     command += ["--port", str(port)]
+    if token is not None or jwt_secret is not None:
+        command += ["--enable-api"]
     if token is not None:
-        command += ["--enable-api", "--auth-token", token]
+        command += ["--auth-token", token]
+    if jwt_secret is not None:
+        command += ["--jwt-secret", jwt_secret]
     if interface is not None:
         command += ["--interface", interface]
     return ManagedProcess(
@@ -465,7 +473,10 @@ def run(rasa_port: int, action_port: int) -> int:
         if endpoints != ENDPOINTS:
             print(f"Using endpoints.yml with action_endpoint {action_url(action_port)}.")
         action = action_server(action_port)
-        rasa = rasa_server(rasa_port, endpoints)
+        token = os.environ.get("RASA_API_TOKEN") or None
+        jwt_secret = os.environ.get("RASA_JWT_SECRET") or None
+        rasa = rasa_server(rasa_port, endpoints, token=token, jwt_secret=jwt_secret)
+        api = "on (RASA_API_TOKEN / RASA_JWT_SECRET)" if token or jwt_secret else "off"
         supervisor = Supervisor([action, rasa], restartable=[action])
         signal.signal(signal.SIGINT, _raise_stop)
         signal.signal(signal.SIGTERM, _raise_stop)
@@ -487,7 +498,7 @@ def run(rasa_port: int, action_port: int) -> int:
                 return 1
             print(
                 f"Assistant ready: REST at http://localhost:{rasa_port}{REST_PATH}"
-                " (Ctrl-C stops it)",
+                f"; HTTP API {api} (Ctrl-C stops it)",
                 flush=True,
             )
             return supervisor.watch()

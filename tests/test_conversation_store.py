@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterator, Tuple
 
 import pytest
+import requests
 
 from content import says
 from conversation_store import DEFAULT_TRACKER_STORE_URL, tracker_store_url
@@ -83,3 +84,12 @@ def test_redis_settings_from_a_url() -> None:
     assert redis_settings("rediss://cache")["db"] == 1
     with pytest.raises(ValueError):
         redis_settings("http://cache")
+
+
+def test_without_a_token_the_http_api_is_off(servers_and_db) -> None:
+    servers, _db_dir = servers_and_db
+    for method, path in (("GET", "/conversations/someone/tracker"), ("POST", "/model/parse")):
+        response = requests.request(
+            method, servers.base_url + path, json={"text": "hi"}, timeout=30
+        )
+        assert response.status_code == 404, (path, response.status_code)

@@ -194,3 +194,10 @@ def test_a_form_body_gets_415(servers: Servers) -> None:
     )
     assert response.status_code == 415
     assert "content type" in response.json()["error"]
+
+
+def test_the_http_api_needs_the_token(servers: Servers) -> None:
+    url = f"{servers.base_url}/conversations/someone/tracker"
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=30).status_code == 401
+    assert requests.get(url, params={"token": servers.token}, timeout=30).status_code == 200

@@ -62,6 +62,8 @@ def command_line(pid: int) -> str:
 def test_run_restarts_a_crashed_action_server(tmp_path: Path) -> None:
     action_port, rasa_port = free_port(), free_port()
     env = dict(os.environ)
+    for name in ("RASA_API_TOKEN", "RASA_JWT_SECRET"):
+        env.pop(name, None)
     env.update(
         RASA_PORT=str(rasa_port),
         ACTION_PORT=str(action_port),
@@ -79,6 +81,7 @@ def test_run_restarts_a_crashed_action_server(tmp_path: Path) -> None:
     try:
         lines = lines_of(run.stdout)  # type: ignore[arg-type]
         wait_for_line(lines, "Assistant ready", seen, READY_TIMEOUT)
+        assert "HTTP API off" in seen[-1]
         action = [p for p in child_pids(run.pid) if "actions" in command_line(p)]
         assert len(action) == 1, seen
         os.kill(action[0], signal.SIGKILL)
