@@ -1,13 +1,14 @@
 """Load: many people doing a full screening over REST at the same time.
 
-    .venv/bin/python bench/load.py [--people 50] [--think 1.0 3.0]   (or: make bench-load)
+    .venv/bin/python bench/load.py [--people 50] [--think 5 15]   (or: make bench-load)
 
 Starts the action server and the Rasa server as the tests do (scripts/servers.py,
 models/screening.tar.gz, the default SQLite tracker store in a temporary file, or
 TRACKER_STORE_URL / LOCK_STORE_URL if set). Then --people simulated people start
 together; each goes through the whole screening (tests/screening_script.py), waiting
-a random --think time (seconds, between the two numbers) before each message, as a
-person reads and types (--think 0 0: no pause, a stress test).
+a random --think time (seconds, between the two numbers; default 5 to 15) before each
+message, as a person reads a question and types a short answer on a phone
+(--think 0 0: no pause, a stress test of the server's capacity).
 
 Prints and writes bench/results/load.json: replies per second, p50/p95/p99/max reply
 latency, errors (no HTTP 200 answer), lost replies (the expected question or answer
@@ -99,7 +100,7 @@ def percentile(sorted_values: List[float], fraction: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=50)
-    parser.add_argument("--think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"))
+    parser.add_argument("--think", type=float, nargs=2, default=[5.0, 15.0], metavar=("MIN", "MAX"))
     args = parser.parse_args()
     os.chdir(ROOT)
 
