@@ -20,6 +20,9 @@ install() patches two methods, on the Rasa server only:
    stays active, so the next answer is taken by the same question.
 
 The emergency answers themselves are static rules and need no action server.
+
+install() also makes the check of the action server's answers cheaper
+(response_schema.py), so that custom actions answer well within the timeout.
 """
 
 import asyncio
@@ -35,6 +38,8 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.exceptions import RasaException
+
+from action_fallback import response_schema
 
 logger = logging.getLogger(__name__)
 
@@ -157,4 +162,5 @@ def install() -> None:
     """Idempotent; see the module docstring."""
     RemoteAction.run = _remote_run_with_timeout
     FormAction.validate_slots = _validate_slots_or_reject
+    response_schema.install()
     MessageProcessor._run_action = _run_action_or_apologise
