@@ -6,7 +6,9 @@ and bench/latency.py. Run it with the project's .venv Python.
 
 Environment for ``run`` and ``shell``: RASA_PORT (default 5005) and
 ACTION_PORT (default 5055); ``run`` also serves the web chat demo page (web/)
-on WEB_PORT (default 8080).
+on WEB_PORT (default 8080). For ``run``, Rasa's HTTP API is off unless
+RASA_API_TOKEN or RASA_JWT_SECRET is set (then it is on, and needs that token
+or a JWT signed with that secret). See README "Secrets and the HTTP API".
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ def python() -> str:
     return str(venv_python) if venv_python.exists() else sys.executable
 
 
-def server_env() -> Dict[str, str]:
+def server_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env = dict(os.environ)
+    env.update(extra or {})
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -105,11 +108,13 @@ class ManagedProcess:
         command: Sequence[str],
         ready_url: str,
         log_path: Optional[Path] = None,
+        env: Optional[Dict[str, str]] = None,
     ) -> None:
         self.name = name
         self.command = list(command)
         self.ready_url = ready_url
         self.log_path = log_path
+        self.env = dict(env or {})
         self.process: Optional[subprocess.Popen[bytes]] = None
         self._log: Optional[IO[bytes]] = None
 
@@ -120,7 +125,7 @@ class ManagedProcess:
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
-            env=server_env(),
+            env=server_env(self.env),
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT if self._log is not None else None,
@@ -180,12 +185,15 @@ class ManagedProcess:
         return f"--- last lines of {self.log_path} ---\n" + "\n".join(text)
 
 
-def action_server(port: int, log_path: Optional[Path] = None) -> ManagedProcess:
+def action_server(
+    port: int, log_path: Optional[Path] = None, env: Optional[Dict[str, str]] = None
+) -> ManagedProcess:
     return ManagedProcess(
         "action server",
         [python(), "-m", "rasa", "run", "actions", "--actions", "actions", "--port", str(port)],
         ready_url=f"http://localhost:{port}/health",
         log_path=log_path,
+        env=env,
     )
 
 
@@ -196,16 +204,23 @@ def rasa_server(
     token: Optional[str] = None,
     interface: Optional[str] = None,
     log_path: Optional[Path] = None,
+    env: Optional[Dict[str, str]] = None,
+    jwt_secret: Optional[str] = None,
 ) -> ManagedProcess:
+    """`rasa run`; the HTTP API only with a token and/or a JWT secret, never open."""
     command = [python(), "-m", "rasa", "run", "--model", str(model)]
     command += ["--endpoints", str(endpoints), "--credentials", str(CREDENTIALS)]
     command += ["--port", str(port)]
+    if token is not None or jwt_secret is not None:
+        command += ["--enable-api"]
     if token is not None:
-        command += ["--enable-api", "--auth-token", token]
+        command += ["--auth-token", token]
+    if jwt_secret is not None:
+        command += ["--jwt-secret", jwt_secret]
     if interface is not None:
         command += ["--interface", interface]
     return ManagedProcess(
-        "Rasa server", command, ready_url=f"http://localhost:{port}/", log_path=log_path
+        "Rasa server", command, ready_url=f"http://localhost:{port}/", log_path=log_path, env=env
     )
 
 
@@ -256,7 +271,10 @@ def wait_until_ready(
 
 
 class Servers:
-    """An action server and a Rasa server on given ports, logs in `log_dir`."""
+    """An action server and a Rasa server on given ports, logs in `log_dir`.
+
+    `env`: extra environment for both, e.g. TRACKER_STORE_URL (conversation_store/).
+    """
 
     def __init__(
         self,
@@ -266,6 +284,8 @@ class Servers:
         token: Optional[str] = None,
         interface: Optional[str] = None,
         model: Path = MODEL,
+        env: Optional[Dict[str, str]] = None,
+        endpoints: Optional[Path] = None,
     ) -> None:
         self.model = model
         self.rasa_port = rasa_port
@@ -273,8 +293,10 @@ class Servers:
         self.token = token
         self.base_url = f"http://localhost:{rasa_port}"
         self.action_url = action_url(action_port)
-        self.endpoints = write_endpoints(log_dir / "endpoints.yml", self.action_url)
-        self.action = action_server(action_port, log_dir / "action_server.log")
+        self.endpoints = write_endpoints(
+            log_dir / "endpoints.yml", self.action_url, source=endpoints or ENDPOINTS
+        )
+        self.action = action_server(action_port, log_dir / "action_server.log", env=env)
         self.rasa = rasa_server(
             rasa_port,
             self.endpoints,
@@ -282,6 +304,7 @@ class Servers:
             token=token,
             interface=interface,
             log_path=log_dir / "rasa_server.log",
+            env=env,
         )
 
     def start(self, timeout: float = READY_TIMEOUT) -> None:
@@ -428,15 +451,50 @@ def _ports(command: str) -> tuple[int, int]:
 class Supervisor:
     """Runs the servers in the foreground until Ctrl-C or until one of them stops.
 
-    `on_exit` decides what happens when a server stops; today every stop ends
-    the run (a restart policy for the action server can go there).
+    A server in `restartable` (the action server) is started again when it stops,
+    at most `max_restarts` times in `window_seconds`; meanwhile the Rasa server
+    answers with the admissions number (action_fallback/). Any other stop, or
+    one restart too many, ends the run with a message that says which stopped.
     """
 
-    def __init__(self, servers: Sequence[ManagedProcess]) -> None:
+    def __init__(
+        self,
+        servers: Sequence[ManagedProcess],
+        restartable: Sequence[ManagedProcess] = (),
+        max_restarts: int = 5,
+        window_seconds: float = 300.0,
+    ) -> None:
         self.servers = list(servers)
+        self.restartable = list(restartable)
+        self.max_restarts = max_restarts
+        self.window_seconds = window_seconds
+        self.restarts: List[float] = []
+
+    def may_restart(self, server: ManagedProcess) -> bool:
+        now = time.monotonic()
+        self.restarts = [t for t in self.restarts if now - t < self.window_seconds]
+        return server in self.restartable and len(self.restarts) < self.max_restarts
 
     def on_exit(self, server: ManagedProcess) -> bool:
         """Called when `server` stopped by itself; True to keep running."""
+        if self.may_restart(server):
+            self.restarts.append(time.monotonic())
+            print(
+                f"{server.describe_exit()}; restarting it (restart {len(self.restarts)} "
+                f"of at most {self.max_restarts} in {self.window_seconds / 60:.0f} minutes).",
+                file=sys.stderr,
+                flush=True,
+            )
+            server.stop()
+            server.start()
+            return True
+        if server in self.restartable:
+            print(
+                f"The {server.name} stopped {self.max_restarts + 1} times within "
+                f"{self.window_seconds / 60:.0f} minutes; not restarting it again.",
+                file=sys.stderr,
+                flush=True,
+            )
         others = [s.name for s in self.servers if s is not server and s.running()]
         also = f"; stopping the {' and the '.join(others)}" if others else ""
         print(f"{server.describe_exit()}{also}.", file=sys.stderr, flush=True)
@@ -463,8 +521,11 @@ def run(rasa_port: int, action_port: int) -> int:
         if endpoints != ENDPOINTS:
             print(f"Using endpoints.yml with action_endpoint {action_url(action_port)}.")
         action = action_server(action_port)
-        rasa = rasa_server(rasa_port, endpoints)
-        supervisor = Supervisor([action, rasa])
+        token = os.environ.get("RASA_API_TOKEN") or None
+        jwt_secret = os.environ.get("RASA_JWT_SECRET") or None
+        rasa = rasa_server(rasa_port, endpoints, token=token, jwt_secret=jwt_secret)
+        api = "on (RASA_API_TOKEN / RASA_JWT_SECRET)" if token or jwt_secret else "off"
+        supervisor = Supervisor([action, rasa], restartable=[action])
         signal.signal(signal.SIGINT, _raise_stop)
         signal.signal(signal.SIGTERM, _raise_stop)
         try:
@@ -485,7 +546,8 @@ def run(rasa_port: int, action_port: int) -> int:
                 return 1
             web = _web_server(rasa_port)
             print(
-                f"Assistant ready: REST at http://localhost:{rasa_port}{REST_PATH}",
+                f"Assistant ready: REST at http://localhost:{rasa_port}{REST_PATH}"
+                f"; HTTP API {api}",
                 flush=True,
             )
             if web is not None:

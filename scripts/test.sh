@@ -3,7 +3,7 @@
 #   1. rasa data validate --fail-on-warnings
 #   2. conversation tests tests/test_*.yml (rasa test core --e2e --fail-on-prediction-errors)
 #   3. pytest tests (includes the REST tests against real servers, see tests/conftest.py)
-#   4. ruff check .   5. ruff format --check .   6. mypy actions screening_nlu database chat_channels admissions
+#   4. ruff check .   5. ruff format --check .   6. mypy actions screening_nlu database chat_channels admissions conversation_store action_fallback rest_channel
 # Bootstraps .venv, installs the web chat widget (npm ci in web/) and builds the spaCy
 # pipeline / trains the model first if needed.
 # Output of steps 1, 2, 4-6 goes to results/logs/<step>.log and is shown when the
@@ -141,4 +141,4 @@ stream_step "pytest" python -m pytest tests -q -p no:cacheprovider
 
 step "ruff-check" ruff check .
 step "ruff-format" ruff format --check .
-step "mypy" mypy actions screening_nlu database chat_channels admissions
+step "mypy" mypy actions screening_nlu database chat_channels admissions conversation_store action_fallback rest_channel

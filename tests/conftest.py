@@ -8,7 +8,8 @@ read trackers. Server logs go to that directory (shown when start-up fails).
 The channels get their settings from the environment, as in production: a random
 Twilio auth token and a made-up public SMS webhook URL (tests sign requests for it),
 the demo page's origin (a free port; tests serve web/ there) as the only allowed
-web chat origin, and a database of their own in that directory.
+web chat origin, and databases of their own in that directory (the assistant's
+DATABASE_URL and the conversations' TRACKER_STORE_URL, SQLite files).
 """
 
 import os
@@ -55,6 +56,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
         log_dir=log_dir,
         token=secrets.token_urlsafe(24),
         interface="127.0.0.1",
+        env={"TRACKER_STORE_URL": f"sqlite:///{log_dir / 'conversations.db'}"},
     )
     servers.start(timeout=READY_TIMEOUT)
     client = RunningAssistant(servers, channel_env)
