@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from content import slot_defaults
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from content import slot_defaults
 from servers import ROOT, WebServer
 
 PHONE = slot_defaults()["admissions_phone"]

@@ -11,8 +11,8 @@ from typing import Any, Iterator
 
 import pexpect
 import pytest
-from content import slot_defaults
 
+from content import slot_defaults
 from servers import MODEL, ROOT, free_port
 
 PHONE = slot_defaults()["admissions_phone"]
