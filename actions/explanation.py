@@ -33,6 +33,25 @@ def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
     return blocks
 
 
+# SMS has room for one block beside the admissions number and the callback
+# offer (3 texts a turn), so it gets the most important one: a danger first.
+SMS_CHANNEL = "sms"
+SMS_PRIORITY = [
+    "utter_explain_mixing",
+    "utter_explain_stopping_suddenly",
+    "utter_explain_benzo_for_twitching",
+    "utter_explain_dose_change",
+    "utter_explain_opioid_twitching",
+    "utter_explain_when_to_get_care",
+]
+
+
+def sms_explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
+    """The one block an SMS gets: the first of SMS_PRIORITY that applies."""
+    blocks = explanation_blocks(answers)
+    return [next(block for block in SMS_PRIORITY if block in blocks)]
+
+
 class ActionExplainScreening(Action):
     """Sends the explanation chosen by the person's answers."""
 
@@ -45,6 +64,8 @@ class ActionExplainScreening(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        for block in explanation_blocks(tracker.slots):
+        on_sms = tracker.get_latest_input_channel() == SMS_CHANNEL
+        blocks = sms_explanation_blocks if on_sms else explanation_blocks
+        for block in blocks(tracker.slots):
             dispatcher.utter_message(response=block)
         return []

@@ -9,7 +9,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES
-from actions.explanation import ActionExplainScreening, explanation_blocks
+from actions.explanation import (
+    ActionExplainScreening,
+    explanation_blocks,
+    sms_explanation_blocks,
+)
 from actions.questions import implied_answers, screening_questions
 from actions.screening_form import ValidateScreeningForm
 
@@ -305,3 +309,12 @@ async def test_the_explanation_action_sends_the_chosen_blocks() -> None:
     sent = [m["response"] for m in dispatcher.messages]
     assert sent == explanation_blocks(tracker.slots)
     assert "utter_explain_opioid_twitching" in sent
+
+
+def test_an_sms_gets_the_most_important_block_only() -> None:
+    everything = {"opioid_use": YES, "benzo_use": YES, "benzo_for_twitching": YES}
+    assert sms_explanation_blocks(everything) == ["utter_explain_mixing"]
+    assert sms_explanation_blocks({"alcohol_heavy": YES}) == ["utter_explain_stopping_suddenly"]
+    assert sms_explanation_blocks({"opioid_use": NO, "benzo_use": NO}) == [
+        "utter_explain_when_to_get_care"
+    ]
