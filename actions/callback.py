@@ -25,7 +25,8 @@ from admissions.summary import screening_summary
 
 logger = logging.getLogger(__name__)
 
-SMS_CHANNEL = "twilio"
+SMS_CHANNEL = "sms"
+SMS_SENDER_NUMBER_KEY = "sms_sender_number"  # chat_channels/sms.py
 DEFAULT_REGION = "US"
 PREFER_NOT_TO_SAY = "prefer not to say"
 ANY_TIME = "any time"
@@ -62,10 +63,12 @@ def e164(text: Any) -> Optional[str]:
 
 
 def sms_number(tracker: Tracker) -> Optional[str]:
-    """On SMS, the sender's own number (Twilio's From), if it is a valid one."""
+    """On SMS, the sender's own number (Twilio's From, which the SMS channel
+    passes in the message metadata), if it is a valid one."""
     if tracker.get_latest_input_channel() != SMS_CHANNEL:
         return None
-    return e164(tracker.sender_id)
+    metadata = tracker.latest_message.get("metadata") or {}
+    return e164(metadata.get(SMS_SENDER_NUMBER_KEY))
 
 
 def offers_sms_number(tracker: Tracker) -> bool:

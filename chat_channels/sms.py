@@ -29,6 +29,7 @@ from chat_channels.texts import channel_text, sms_text
 logger = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+SENDER_NUMBER_KEY = "sms_sender_number"
 
 
 class SmsOutput(CollectingOutputChannel):
@@ -123,15 +124,16 @@ class SmsInput(InputChannel):
             return [channel_text("unreadable")]
         if typed_text.too_long(text):
             return [channel_text("too_long")]
-        return await self.converse(text, conversation_id(sender), request, on_new_message)
+        return await self.converse(text, sender, request, on_new_message)
 
     async def converse(
         self,
         text: str,
-        sender_id: str,
+        sender: str,
         request: Request,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> List[str]:
+        sender_id = conversation_id(sender)
         agent = request.app.ctx.agent
         buttons = await typed_text.offered_buttons(agent, sender_id)
         collector = SmsOutput()
@@ -140,6 +142,8 @@ class SmsInput(InputChannel):
             collector,
             sender_id,
             input_channel=self.name(),
+            # For a callback request: "Call you at this number?" (never logged).
+            metadata={SENDER_NUMBER_KEY: sender},
         )
         try:
             await on_new_message(message)

@@ -45,7 +45,9 @@ def tracker(
     all_slots: Dict[str, Any] = {name: None for name in DOMAIN["slots"]}
     all_slots.update(slots or {})
     all_slots.update(candidates or {})
-    parse_data = {"intent": {"name": intent}, "entities": entities or []}
+    parse_data: Dict[str, Any] = {"intent": {"name": intent}, "entities": entities or []}
+    if channel == "sms":  # the SMS channel passes the sender's number along
+        parse_data["metadata"] = {"sms_sender_number": sender}
     events: List[Dict[str, Any]] = [
         {"event": "user", "text": text, "parse_data": parse_data, "input_channel": channel}
     ]
@@ -229,7 +231,7 @@ async def ask_phone(t: Tracker) -> List[Optional[str]]:
 
 
 async def test_on_sms_the_senders_number_is_offered() -> None:
-    sms = tracker("Sam", channel="twilio", sender=SMS_SENDER, slots=CONSENTED)
+    sms = tracker("Sam", channel="sms", sender=SMS_SENDER, slots=CONSENTED)
     assert await ask_phone(sms) == ["utter_ask_callback_phone_this_number"]
     web = tracker("Sam", channel="socketio", sender="a1b2c3", slots=CONSENTED)
     assert await ask_phone(web) == ["utter_ask_callback_phone"]
@@ -239,7 +241,7 @@ async def test_yes_on_sms_takes_the_senders_number() -> None:
     t = tracker(
         "yes",
         "affirm",
-        channel="twilio",
+        channel="sms",
         sender=SMS_SENDER,
         slots={**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"},
         candidates={"callback_phone": "yes"},
@@ -255,7 +257,7 @@ async def test_no_on_sms_asks_for_the_number_to_call() -> None:
     t = tracker(
         "no",
         "deny",
-        channel="twilio",
+        channel="sms",
         sender=SMS_SENDER,
         slots=before,
         candidates={"callback_phone": "no"},
@@ -264,14 +266,14 @@ async def test_no_on_sms_asks_for_the_number_to_call() -> None:
     assert said == []
     assert slots["callback_phone"] is None
     assert slots["callback_sms_number_declined"] is True
-    after = tracker("no", channel="twilio", sender=SMS_SENDER, slots={**before, **slots})
+    after = tracker("no", channel="sms", sender=SMS_SENDER, slots={**before, **slots})
     assert await ask_phone(after) == ["utter_ask_callback_phone"]
 
 
 async def test_another_number_typed_on_sms_is_used() -> None:
     t = tracker(
         "call 617-555-0123 instead",
-        channel="twilio",
+        channel="sms",
         sender=SMS_SENDER,
         slots={**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"},
         candidates={"callback_phone": "call 617-555-0123 instead"},

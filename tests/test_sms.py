@@ -4,12 +4,14 @@ Also the SMS wording rules: every text GSM-7 and at most 160 characters.
 """
 
 import os
+import secrets
 import subprocess
 import sys
 from typing import Any, Dict, List
 
 import pytest
 
+from admissions import store
 from chat_channels import opt_out
 from chat_channels.sms import conversation_id
 from chat_channels.sms_text import gsm_length, is_gsm7, rendered, sms_texts
@@ -127,6 +129,8 @@ def test_a_full_screening_by_sms_ends_with_the_admissions_number(assistant: Any)
     last = phone.texts("no")
     assert_sms(last)
     assert PHONE in " ".join(last)
+    # The one explanation block that fits an SMS is the most important one.
+    assert fill(sms_variant("utter_explain_mixing")["text"]) in last
     slots = assistant.tracker(conversation_id(phone.number))["slots"]
     assert slots["twitch_location"] == ["legs"]
     assert slots["twitch_timing"] == ["falling_asleep"]
@@ -249,3 +253,21 @@ def test_numbers_and_titles_choose_the_offered_buttons(assistant: Any) -> None:
     slots = assistant.tracker(conversation_id(phone.number))["slots"]
     assert slots["twitch_location"] == ["whole_body"]
     assert slots["twitch_timing"] == ["all_the_time"]
+
+
+def test_a_callback_by_sms_offers_the_senders_own_number(assistant: Any) -> None:
+    phone = Phone(assistant, number=f"+1617555{secrets.randbelow(10000):04d}")
+    phone.texts("hi")
+    phone.texts("call me back please")
+    assert "first name" in " ".join(phone.texts("yes"))  # consent given
+    assert "number you are texting from" in " ".join(phone.texts("Sam"))
+    assert "time" in " ".join(phone.texts("yes")).lower()
+    assert "saved" in " ".join(phone.texts("weekday mornings"))
+    stored = [
+        r
+        for r in store.find(assistant.database_url)
+        if r["conversation_id"] == conversation_id(phone.number)
+    ]
+    assert [(r["phone"], r["first_name"], r["channel"]) for r in stored] == [
+        (phone.number, "Sam", "sms")
+    ]
