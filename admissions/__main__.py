@@ -91,7 +91,7 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, default=retention.DEFAULT_DAYS)
     purge.add_argument(
         "--tracker-url",
-        help="Rasa's tracker database (default: TRACKER_DATABASE_URL, else endpoints.yml)",
+        help="the conversations database (default: the Rasa server's, see conversation_store)",
     )
     return top
 

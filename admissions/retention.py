@@ -2,57 +2,28 @@
 
 Callback requests live in the assistant's database (DATABASE_URL). Conversation
 events live where Rasa's SQLTrackerStore keeps them: the `events` table, with a
-float `timestamp` (seconds since the epoch). That database is found the way the
-Rasa server finds it: TRACKER_DATABASE_URL if set, else the `tracker_store` of
-endpoints.yml when its type is `sql` (same parameters, same URL building as
-rasa/core/tracker_store.py).
+float `timestamp` (seconds since the epoch), in the database the Rasa server
+uses (conversation_store.tracker_store_url(): TRACKER_STORE_URL, else
+DATABASE_URL, else var/conversations.db).
 """
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 import sqlalchemy as sa
 
 from admissions import store
-from database import ROOT
+from conversation_store import tracker_store_url
 
 DEFAULT_DAYS = 30
-ENDPOINTS = ROOT / "endpoints.yml"
-SQL_PARAMETERS = ("dialect", "host", "port", "db", "username", "password", "query")
 EVENTS_TABLE = "events"
 
 
 @dataclass(frozen=True)
 class Purged:
     callback_requests: int
-    events: Optional[int]  # None: no SQL tracker store, or no events table yet
-
-
-def tracker_database_url(endpoints: Path = ENDPOINTS) -> Optional[str]:
-    """The SQL tracker store's URL, or None when conversations are not kept in SQL."""
-    explicit = os.environ.get("TRACKER_DATABASE_URL")
-    if explicit:
-        return explicit
-    if not endpoints.exists():
-        return None
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.utils.endpoints import read_endpoint_config
-
-    config = read_endpoint_config(str(endpoints), "tracker_store")
-    if config is None or (config.type or "").lower() != "sql":
-        return None
-    parameters = {k: v for k, v in config.kwargs.items() if k in SQL_PARAMETERS}
-    parameters["host"] = parameters.get("host") or config.url
-    url = SQLTrackerStore.get_db_url(**parameters)
-    if isinstance(url, str):
-        return url
-    if url.drivername.startswith("sqlite") and url.database:
-        # The Rasa server runs from the project root: a relative SQLite file is there.
-        url = url.set(database=str(ROOT / url.database))
-    return str(url.render_as_string(hide_password=False))
+    events: Optional[int]  # None: no events table yet
 
 
 def delete_old_events(days: int, url: str) -> Optional[int]:
@@ -79,6 +50,5 @@ def purge(
     if days < 1:
         raise ValueError("days must be at least 1")
     requests = store.delete_older_than(days, database_url)
-    tracker_url = tracker_url or tracker_database_url()
-    events = delete_old_events(days, tracker_url) if tracker_url else None
+    events = delete_old_events(days, tracker_url or tracker_store_url())
     return Purged(callback_requests=requests, events=events)

@@ -155,7 +155,7 @@ def test_export_takes_a_date_range(url: str, capsys: pytest.CaptureFixture[str])
 def test_purge_deletes_requests_older_than_the_retention_period(
     url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'no-tracker.db'}")
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'no-tracker.db'}")
     old_id = store.save(new_request(), url)
     backdate(url, old_id, days=31)
     kept_id = store.save(new_request(), url)
@@ -210,24 +210,14 @@ def test_purge_deletes_old_conversation_events(
     assert senders(tracker_url) == ["recent"]
 
 
-def test_the_tracker_database_comes_from_endpoints_yml(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_tracker_database_is_the_one_the_rasa_server_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: sql\n  dialect: sqlite\n  db: var/rasa.db\n")
-    assert retention.tracker_database_url(endpoints) == f"sqlite:///{database.ROOT / 'var/rasa.db'}"
-    endpoints.write_text(
-        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: db.internal\n  port: 5433\n"
-        "  db: rasa\n  username: rasa\n  password: secret\n"
-    )
-    assert retention.tracker_database_url(endpoints) == (
-        "postgresql://rasa:secret@db.internal:5433/rasa"
-    )
-    endpoints.write_text("tracker_store:\n  type: redis\n")
-    assert retention.tracker_database_url(endpoints) is None
-    monkeypatch.setenv("TRACKER_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
-    assert retention.tracker_database_url(endpoints) == "sqlite:////tmp/elsewhere.db"
+    tracker_url = rasa_events_table(tmp_path / "conversations.db")
+    add_event(tracker_url, "old", age_days=45)
+    monkeypatch.setenv("TRACKER_STORE_URL", tracker_url)
+    output = run(capsys, "--database-url", f"sqlite:///{tmp_path / 'a.db'}", "purge")
+    assert "Deleted 1 conversation event(s) older than 30 days." in output
 
 
 def test_without_an_events_table_nothing_is_deleted(tmp_path: Path) -> None:
