@@ -1,10 +1,12 @@
 """Someone in the web chat widget: socket.io events as rasa-webchat sends them."""
 
+import threading
 from typing import Any, Dict, List, Optional
 
 import socketio
 
 TURN_TIMEOUT = 120
+CLOSE_TIMEOUT = 5
 
 
 class WebchatUser:
@@ -43,4 +45,8 @@ class WebchatUser:
         return "\n".join(m.get("text", "") for m in self.say(text))
 
     def close(self) -> None:
-        self.client.disconnect()
+        # The client's disconnect waits for its pending long-poll request, which
+        # can take as long as the server's ping interval: never hang a test on it.
+        closer = threading.Thread(target=self.client.disconnect, daemon=True)
+        closer.start()
+        closer.join(timeout=CLOSE_TIMEOUT)
