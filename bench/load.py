@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from latency import percentile  # noqa: E402  (bench/ is on the path when run as a script)
+
 from content import says  # noqa: E402
 from screening_script import SCREENING  # noqa: E402
 from servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
@@ -89,12 +91,6 @@ def watch_memory(pid: int, tally: Tally, stop: threading.Event) -> None:
             tally.peak_rss_kib = max(tally.peak_rss_kib, memory_kib(pid).get("VmHWM", 0))
         except OSError:
             return
-
-
-def percentile(sorted_values: List[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    index = max(0, min(len(sorted_values) - 1, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ What it adds:
   Rasa's "default" conversation: the body must be a UTF-8 JSON object with a
   non-empty string "sender" and a non-empty string "message".
 - Control characters and unpaired surrogates are removed from the text.
-- A message longer than MAX_MESSAGE_CHARS is not processed: the reply is
+- A message longer than chat_channels.typed_text.MAX_TEXT_LENGTH is not processed: the reply is
   utter_message_too_long (which repeats the emergency numbers).
 - GET /webhooks/rest/health reports whether the conversations database is
   reachable (200, or 503 when Rasa would lose conversations).
@@ -18,7 +18,6 @@ What it adds:
 import asyncio
 import json
 import logging
-import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -30,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 import action_fallback
+from chat_channels.typed_text import clean, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,10 @@ logger = logging.getLogger(__name__)
 # conversation_store too, and installing it twice is harmless.
 action_fallback.install()
 
-MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
 HEALTH_TIMEOUT_SECONDS = 5.0
 TOO_LONG_RESPONSE = "utter_message_too_long"
 REQUEST_SHAPE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.'
-
-# C0 controls except tab and newline, DEL, C1 controls, unpaired surrogates.
-_UNWANTED_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class BadRequest(Exception):
@@ -54,10 +50,6 @@ class BadRequest(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
-
-
-def clean_text(text: str) -> str:
-    return _UNWANTED_CHARACTERS.sub("", text)
 
 
 def parse_body(request: Request) -> Dict[str, Any]:
@@ -81,15 +73,15 @@ def read_message(body: Dict[str, Any]) -> Tuple[str, str]:
     sender = body.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         raise BadRequest(f'"sender" is missing or empty. {REQUEST_SHAPE}')
-    if len(sender) > MAX_SENDER_CHARS or clean_text(sender) != sender:
+    if len(sender) > MAX_SENDER_CHARS or clean(sender) != sender:
         raise BadRequest(
             f'"sender" must be at most {MAX_SENDER_CHARS} characters, without control characters.'
         )
     text = body.get("message")
     if not isinstance(text, str):
         raise BadRequest(f'"message" is missing or not a string. {REQUEST_SHAPE}')
-    text = clean_text(text)
-    if not text.strip():
+    text = clean(text)
+    if not text:
         raise BadRequest('"message" is empty.')
     return sender, text
 
@@ -155,7 +147,7 @@ class GuardedRestInput(RestInput):
                 input_channel, metadata = read_options(body, self.name())
             except BadRequest as refused:
                 return response.json({"error": refused.message}, status=refused.status)
-            if len(text) > MAX_MESSAGE_CHARS:
+            if too_long(text):
                 return response.json(await too_long_reply(request, sender))
             if bool_arg(request, "stream", default=False):
                 return response.stream(

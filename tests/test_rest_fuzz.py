@@ -11,9 +11,9 @@ from typing import Any, Iterator, List, Optional, Tuple
 import pytest
 import requests
 
+from chat_channels.typed_text import MAX_TEXT_LENGTH
 from content import says, slot_defaults
 from reliability import new_sender, running, sqlite_env
-from rest_channel import MAX_MESSAGE_CHARS
 from servers import REST_PATH, Assistant, Servers, free_port
 
 PHONE = slot_defaults()["admissions_phone"]
@@ -175,7 +175,7 @@ def test_rest_fuzz(servers: Servers) -> None:
 def test_a_too_long_message_is_refused_kindly_and_not_processed(servers: Servers) -> None:
     rest = Assistant(servers.base_url, servers.token)
     sender = new_sender()
-    messages = rest.say(sender, "x" * (MAX_MESSAGE_CHARS + 1))
+    messages = rest.say(sender, "x" * (MAX_TEXT_LENGTH + 1))
     reply = "\n".join(m["text"] for m in messages)
     assert says(reply, "utter_message_too_long")
     assert PHONE in reply and "911" in reply and "988" in reply
