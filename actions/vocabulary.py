@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import FrozenSet
 
-from screening_nlu.lexicon import BODY_PARTS, TWITCH_TIMINGS, load_substances
+from storage.lexicon import BODY_PARTS, TWITCH_TIMINGS, load_substances
 
 
 @lru_cache(maxsize=None)

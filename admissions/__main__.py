@@ -16,11 +16,11 @@ import io
 import json
 import sys
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from admissions import retention, store
-from admissions.models import NEW
-from admissions.summary import flat
+from admissions import retention
+from storage import callbacks as store
+from storage.callbacks import NEW
 
 COLUMNS = [
     "id",
@@ -34,6 +34,20 @@ COLUMNS = [
     "emergency_answer_shown",
     "conversation_id",
 ]
+
+
+def flat(summary: Mapping[str, Any], prefix: str = "") -> Dict[str, str]:
+    """One column per answer for CSV: {"twitching.where": "legs; arms", ...}."""
+    columns: Dict[str, str] = {}
+    for key, value in summary.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            columns.update(flat(value, f"{name}."))
+        elif isinstance(value, list):
+            columns[name] = "; ".join(str(v) for v in value)
+        else:
+            columns[name] = str(value)
+    return columns
 
 
 def day(text: str) -> datetime:
@@ -91,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, default=retention.DEFAULT_DAYS)
     purge.add_argument(
         "--tracker-url",
-        help="the conversations database (default: the Rasa server's, see conversation_store)",
+        help="the conversations database (default: the Rasa server's, see storage/settings.py)",
     )
     return top
 

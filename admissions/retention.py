@@ -3,7 +3,7 @@
 Callback requests live in the assistant's database (DATABASE_URL). Conversation
 events live where Rasa's SQLTrackerStore keeps them: the `events` table, with a
 float `timestamp` (seconds since the epoch), in the database the Rasa server
-uses (conversation_store.tracker_store_url(): TRACKER_STORE_URL, else
+uses (addons.stores.tracker_store_url(): TRACKER_STORE_URL, else
 DATABASE_URL, else var/conversations.db).
 """
 
@@ -13,8 +13,8 @@ from typing import Optional
 
 import sqlalchemy as sa
 
-from admissions import store
-from conversation_store import tracker_store_url
+from storage import callbacks as store
+from storage.settings import tracker_store_url
 
 DEFAULT_DAYS = 30
 EVENTS_TABLE = "events"

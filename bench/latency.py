@@ -22,7 +22,7 @@ from typing import Any, Dict, List
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
+from tests.support.servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latency.json"
 

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from latency import percentile  # noqa: E402  (bench/ is on the path when run as a script)
 
-from content import says  # noqa: E402
-from screening_script import SCREENING  # noqa: E402
-from servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
+from tests.support.content import says  # noqa: E402
+from tests.support.screening_script import SCREENING  # noqa: E402
+from tests.support.servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "load.json"
 

@@ -36,17 +36,17 @@ build_pipeline() {
         echo "spaCy pipeline is up to date: $PIPELINE."
         return 0
     fi
-    [ -f screening_nlu/build_pipeline.py ] ||
-        die "prepare: screening_nlu/build_pipeline.py is missing, so $PIPELINE cannot be built."
+    [ -f addons/nlu/build_pipeline.py ] ||
+        die "prepare: addons/nlu/build_pipeline.py is missing, so $PIPELINE cannot be built."
     echo "Building the spaCy pipeline ($reason; log: build/logs/build_pipeline.log)..."
     started="$(date +%s.%N)"
     fingerprint write build/.spacy_pipeline.inputs "${PIPELINE_INPUTS[@]}"
-    if ! run_logged build/logs/build_pipeline.log python -m screening_nlu.build_pipeline; then
+    if ! run_logged build/logs/build_pipeline.log python -m addons.nlu.build_pipeline; then
         show_tail build/logs/build_pipeline.log 30 >&2
-        die "prepare: building the spaCy pipeline failed (python -m screening_nlu.build_pipeline); full log: build/logs/build_pipeline.log."
+        die "prepare: building the spaCy pipeline failed (python -m addons.nlu.build_pipeline); full log: build/logs/build_pipeline.log."
     fi
     [ -f "$PIPELINE/meta.json" ] && [ -f "$PIPELINE/config.cfg" ] ||
-        die "prepare: python -m screening_nlu.build_pipeline did not write $PIPELINE/meta.json and config.cfg."
+        die "prepare: python -m addons.nlu.build_pipeline did not write $PIPELINE/meta.json and config.cfg."
     fingerprint write "$PIPELINE_STAMP" --artifact "$PIPELINE" \
         --files-from build/.spacy_pipeline.inputs "${PIPELINE_INPUTS[@]}"
     echo "Built $PIPELINE in $(seconds_since "$started") s."

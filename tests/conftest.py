@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-from servers import Assistant, Servers, free_port
+from tests.support.servers import Assistant, Servers, free_port
 
 SMS_WEBHOOK_URL = "https://assistant.example.org/webhooks/sms/webhook"
 

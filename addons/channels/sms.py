@@ -1,0 +1,172 @@
+"""SMS through Twilio: POST /webhooks/sms/webhook (Twilio's "A message comes in").
+
+Every request must carry a valid X-Twilio-Signature, checked with Twilio's
+RequestValidator against TWILIO_AUTH_TOKEN and SMS_WEBHOOK_URL (the public URL
+Twilio calls). Without both set, every request is refused (403): nothing is ever
+accepted unsigned. The bot's answer goes back as TwiML in the webhook response,
+so the server never waits on Twilio's API and needs no outbound network.
+
+Environment: TWILIO_AUTH_TOKEN, SMS_WEBHOOK_URL (read when the server starts).
+"""
+
+import asyncio
+import hashlib
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+
+from addons.channels import typed_text
+from storage import opt_outs as opt_out
+from addons.channels.sms_text import sms_texts, to_gsm7, twiml
+from addons.channels.texts import channel_text, sms_text
+
+logger = logging.getLogger(__name__)
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+SENDER_NUMBER_KEY = "sms_sender_number"
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects one turn's bot messages; named `twilio` so SMS variants are used."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "twilio"
+
+
+def conversation_id(phone_number: str) -> str:
+    """The conversation id for a number: the number itself stays out of trackers and logs."""
+    return "sms-" + hashlib.sha256(phone_number.encode("utf-8")).hexdigest()[:32]
+
+
+def _answer(texts: List[str]) -> HTTPResponse:
+    return response.text(twiml(texts), content_type="text/xml; charset=utf-8")
+
+
+def _refused(status: int, reason: str) -> HTTPResponse:
+    return response.text(reason, status=status)
+
+
+class SmsInput(InputChannel):
+    """The Twilio SMS webhook, with signature checks, opt-out and TwiML replies."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "sms"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(os.environ.get("TWILIO_AUTH_TOKEN"), os.environ.get("SMS_WEBHOOK_URL"))
+
+    def __init__(self, auth_token: Optional[str], webhook_url: Optional[str]) -> None:
+        self.validator = RequestValidator(auth_token) if auth_token else None
+        self.webhook_url = webhook_url or None
+        if self.validator is None or self.webhook_url is None:
+            logger.warning(
+                "SMS is off: TWILIO_AUTH_TOKEN and SMS_WEBHOOK_URL are not both set, "
+                "so every SMS webhook request is refused."
+            )
+
+    def signed(self, params: "FormParams", signature: str) -> bool:
+        if self.validator is None or self.webhook_url is None or not signature:
+            return False
+        return bool(self.validator.validate(self.webhook_url, params, signature))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sms_webhook = Blueprint("sms_webhook", __name__)
+
+        @sms_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sms_webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            params = _form(request)
+            signature = request.headers.get("X-Twilio-Signature", "")
+            if not self.signed(params if params is not None else FormParams(), signature):
+                return _refused(403, "Missing or invalid X-Twilio-Signature.")
+            if params is None:
+                return _refused(400, f"Expected a UTF-8 {FORM_TYPE} body, as Twilio sends.")
+            sender = (params.get("From") or [""])[0].strip()
+            if not sender:
+                return _refused(400, "The From field is missing.")
+            texts = await self.reply(params.get("Body", [""])[0], sender, request, on_new_message)
+            return _answer(texts)
+
+        return sms_webhook
+
+    async def reply(
+        self,
+        body: str,
+        sender: str,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> List[str]:
+        """The texts to answer one incoming SMS with (none for an opted-out number)."""
+        text = typed_text.clean(body)
+        if opt_out.is_stop_request(text):
+            first_time = await asyncio.to_thread(opt_out.opt_out, sender)
+            return [to_gsm7(sms_text("opted_out"))] if first_time else []
+        if await asyncio.to_thread(opt_out.is_opted_out, sender):
+            if not opt_out.is_start_request(text):
+                return []
+            await asyncio.to_thread(opt_out.opt_in, sender)
+            return [to_gsm7(sms_text("opted_in"))]
+        if opt_out.is_help_request(text):
+            return [to_gsm7(sms_text("help"))]
+        if not text:
+            return [channel_text("unreadable")]
+        if typed_text.too_long(text):
+            return [channel_text("too_long")]
+        return await self.converse(text, sender, request, on_new_message)
+
+    async def converse(
+        self,
+        text: str,
+        sender: str,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> List[str]:
+        sender_id = conversation_id(sender)
+        agent = request.app.ctx.agent
+        buttons = await typed_text.offered_buttons(agent, sender_id)
+        collector = SmsOutput()
+        message = UserMessage(
+            typed_text.resolved(text, buttons, by_words=True),
+            collector,
+            sender_id,
+            input_channel=self.name(),
+            # For a callback request: "Call you at this number?" (never logged).
+            metadata={SENDER_NUMBER_KEY: sender},
+        )
+        try:
+            await on_new_message(message)
+        except Exception as error:  # the person must still hear where to get help
+            logger.error("An SMS turn failed (%s); the apology was sent.", type(error).__name__)
+            return [channel_text("failed")]
+        return sms_texts(collector.messages)
+
+
+class FormParams(Dict[str, List[str]]):
+    """Form fields with all their values, as RequestValidator reads a MultiDict."""
+
+    def getall(self, name: str) -> List[str]:
+        return self[name]
+
+
+def _form(request: Request) -> Optional[FormParams]:
+    """The urlencoded form (blank values kept, as Twilio signs them); None if unreadable."""
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type != FORM_TYPE:
+        return None
+    try:
+        return FormParams(parse_qs(request.body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        return None

@@ -1,0 +1,110 @@
+"""Bot messages as SMS: GSM-7 text, at most 160 characters each, at most 3 texts.
+
+Buttons become a numbered line in the same text ("Reply 1 for Yes, 2 for No");
+payloads are never shown. Responses have `channel: twilio` variants where the web
+text is too long (data/content/).
+"""
+
+from typing import Any, Dict, Iterable, List
+from xml.sax.saxutils import escape
+
+from addons.channels.texts import sms_text
+
+SMS_LENGTH = 160
+MAX_TEXTS = 3
+
+# GSM 03.38: the basic set, and the extension set (each costs 2 characters).
+GSM_BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM_EXTENSION = set("^{}\\[~]|€")
+_LOOKALIKES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\t": " ",
+}
+
+
+def to_gsm7(text: str) -> str:
+    """`text` with look-alikes replaced and anything else outside GSM-7 dropped."""
+    text = "".join(_LOOKALIKES.get(c, c) for c in text)
+    return "".join(c for c in text if c in GSM_BASIC or c in GSM_EXTENSION)
+
+
+def gsm_length(text: str) -> int:
+    return sum(2 if c in GSM_EXTENSION else 1 for c in text)
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
+
+
+def choices_line(buttons: Iterable[Dict[str, Any]]) -> str:
+    choices = [
+        sms_text("choice", number=number, title=button.get("title", ""))
+        for number, button in enumerate(buttons, start=1)
+    ]
+    return sms_text("choices", choices=", ".join(choices)) if choices else ""
+
+
+def rendered(message: Dict[str, Any]) -> str:
+    """One bot message as SMS text: its text, then its choices on a new line."""
+    parts = [str(message.get("text") or "").strip(), choices_line(message.get("buttons") or [])]
+    return to_gsm7("\n".join(part for part in parts if part))
+
+
+def split_long(text: str) -> List[str]:
+    """`text` cut at spaces into pieces of at most SMS_LENGTH characters."""
+    pieces: List[str] = []
+    current = ""
+    for word in text.split(" "):
+        while gsm_length(word) > SMS_LENGTH:  # no space to cut at
+            cut = SMS_LENGTH
+            while gsm_length(word[:cut]) > SMS_LENGTH:
+                cut -= 1
+            pieces += [current, word[:cut]]
+            current, word = "", word[cut:]
+        candidate = f"{current} {word}" if current else word
+        if gsm_length(candidate) > SMS_LENGTH:
+            pieces.append(current)
+            candidate = word
+        current = candidate
+    pieces.append(current)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def packed(pieces: Iterable[str]) -> List[str]:
+    """Consecutive pieces joined into as few texts of SMS_LENGTH as fit."""
+    texts: List[str] = []
+    for piece in pieces:
+        if texts and gsm_length(texts[-1]) + 1 + gsm_length(piece) <= SMS_LENGTH:
+            texts[-1] += "\n" + piece
+        else:
+            texts.append(piece)
+    return texts
+
+
+def sms_texts(messages: Iterable[Dict[str, Any]]) -> List[str]:
+    """The texts to send for one turn's bot messages (at most MAX_TEXTS).
+
+    If a turn needs more, the first texts are kept (an emergency answer always
+    comes first) and the last one points to the admissions line.
+    """
+    pieces = [piece for message in messages for piece in split_long(rendered(message))]
+    texts = packed(pieces)
+    if len(texts) > MAX_TEXTS:
+        texts = texts[: MAX_TEXTS - 1] + [to_gsm7(sms_text("more_by_phone"))]
+    return texts
+
+
+def twiml(texts: Iterable[str]) -> str:
+    """A TwiML answer that makes Twilio send `texts` (XML-escaped)."""
+    body = "".join(f"<Message>{escape(text)}</Message>" for text in texts)
+    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'

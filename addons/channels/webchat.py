@@ -1,0 +1,147 @@
+"""The web chat widget's channel: socket.io for rasa-webchat, limited to allowed origins.
+
+Rasa's own socket.io channel with these differences:
+- socket.io (and its HTTP long-polling) accepts only the origins in WEBCHAT_ORIGINS
+  (comma-separated; default: the demo page, http://localhost:8080 and
+  http://127.0.0.1:8080 with WEB_PORT's port), never "*";
+- a typed "/payload" counts as a button only if the bot's last turn offered it
+  (addons/channels/typed_text.py); other typed text is read as text;
+- a malformed event or text (not an object, no session, not text, too long)
+  gets a kind reply instead of an error, and changes no conversation;
+- a socket writes only to the conversation it was confirmed in session_request
+  (Rasa's channel trusts the session_id of every message, so any socket could
+  write into any conversation), and only ids this server could have made are
+  taken back from the widget after a reload.
+
+credentials.yml: addons.channels.webchat.WebchatInput with session_persistence: true
+and metadata_key: customData (what rasa-webchat sends).
+"""
+
+import logging
+import os
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from addons.channels import typed_text
+from addons.channels.texts import channel_text
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WEB_PORT = 8080
+# What uuid4().hex makes: the only session ids the widget ever gets from us.
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def allowed_origins() -> List[str]:
+    """WEBCHAT_ORIGINS, or the demo page's own origins."""
+    configured = os.environ.get("WEBCHAT_ORIGINS", "")
+    origins = [origin.strip().rstrip("/") for origin in configured.split(",") if origin.strip()]
+    if origins:
+        return origins
+    port = os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT
+    return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+
+
+class _AppBlueprint(SocketBlueprint):
+    """Remembers the Sanic app, to read conversations through its agent."""
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        self.ctx.app = app
+        super().register(app, options)
+
+    def agent(self) -> Any:
+        app = getattr(self.ctx, "app", None)
+        return getattr(app.ctx, "agent", None) if app is not None else None
+
+
+def _valid_session_id(value: Any) -> bool:
+    return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
+
+
+class WebchatInput(SocketIOInput):
+    """socket.io for the rasa-webchat widget (see the module docstring)."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
+        webchat = _AppBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+        # python-socketio 5.18's enter_room is a coroutine: Rasa's own channel
+        # calls it without await, so its session rooms are never joined.
+
+        @webchat.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not _valid_session_id(session_id):
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.save_session(sid, {"session_id": session_id}, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
+            async def say(text: str) -> None:
+                await sio.emit(
+                    self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace
+                )
+
+            sender_id = await self._sender_id(sio, sid)
+            text = data.get("message") if isinstance(data, dict) else None
+            if sender_id is None or not isinstance(text, str):
+                await say(channel_text("unreadable"))
+                return
+            text = typed_text.clean(text)
+            if not text:
+                await say(channel_text("unreadable"))
+                return
+            if typed_text.too_long(text):
+                await say(channel_text("too_long"))
+                return
+            try:
+                await self._converse(webchat, sio, sender_id, text, data, on_new_message)
+            except Exception as error:  # the person must still hear where to get help
+                logger.error("A web chat turn failed (%s).", type(error).__name__)
+                await say(channel_text("failed"))
+
+        return webchat
+
+    async def _sender_id(self, sio: AsyncServer, sid: Text) -> Optional[str]:
+        """The conversation id: the session confirmed to this socket (kept across reloads)."""
+        if not self.session_persistence:
+            return sid
+        session = await sio.get_session(sid, namespace=self.namespace)
+        session_id = session.get("session_id")
+        return session_id if isinstance(session_id, str) else None
+
+    async def _converse(
+        self,
+        webchat: _AppBlueprint,
+        sio: AsyncServer,
+        sender_id: str,
+        text: str,
+        data: Dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        agent = webchat.agent()
+        buttons = await typed_text.offered_buttons(agent, sender_id) if agent else []
+        metadata = data.get(self.metadata_key)
+        message = UserMessage(
+            typed_text.resolved(text, buttons),
+            SocketIOOutput(sio, self.bot_message_evt),
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata if isinstance(metadata, dict) else None,
+        )
+        await on_new_message(message)

@@ -1,0 +1,1 @@
+"""NLU components: lexicon entities and the crisis backstop (config.yml)."""

@@ -1,1 +1,0 @@
-"""Custom NLU for the screening assistant: lexicon entities and the crisis backstop."""

@@ -1,0 +1,8 @@
+"""What the Rasa server, the action server and the staff tool share.
+
+- settings.py: where each database and service is (environment, with defaults).
+- database.py: the assistant's own database (SQLAlchemy).
+- callbacks.py: callback requests for the admissions team.
+- opt_outs.py: SMS numbers that asked for no more texts.
+- lexicon.py: the substance and twitching lexicon files under data/lexicon/.
+"""

@@ -1,0 +1,195 @@
+"""Whole conversations over the real REST channel, with the real action server."""
+
+import uuid
+from typing import Any, List
+
+from tests.support.content import says, slot_defaults
+
+PHONE = slot_defaults()["admissions_phone"]
+
+
+class Person:
+    """One person chatting: a fresh conversation id and their replies."""
+
+    def __init__(self, assistant: Any) -> None:
+        self.assistant = assistant
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+
+    def says(self, text: str) -> str:
+        return self.assistant.texts(self.sender, text)
+
+    def slot(self, name: str) -> Any:
+        return self.assistant.tracker(self.sender)["slots"][name]
+
+    def answers(self, *messages: str) -> List[str]:
+        return [self.says(m) for m in messages]
+
+
+def test_the_opening_says_what_this_is_and_where_to_get_emergency_help(assistant: Any) -> None:
+    reply = Person(assistant).says("hi")
+    assert says(reply, "utter_opening")
+    for fact in ("automated", "confidential", "not medical advice", "911", "988"):
+        assert fact in reply.replace("can't give medical advice", "not medical advice")
+    assert says(reply, "utter_ask_start")
+
+
+def test_no_to_the_opening_gives_the_admissions_line(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("hello")
+    reply = person.says("no")
+    assert PHONE in reply
+    assert "24 hours" in reply
+    assert "free and confidential" in reply
+
+
+def test_a_full_screening_ends_with_the_explanation_and_the_phone_number(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("hi")
+    assert says(person.says("yes"), "utter_ask_twitching")
+    assert says(person.says("yeah"), "utter_ask_twitch_location")
+    assert says(person.says("my legs mostly"), "utter_ask_twitch_timing")
+    assert says(person.says("when im falling asleep"), "utter_ask_twitch_duration")
+    assert says(person.says("like 2 weeks"), "utter_ask_opioid_use")
+    assert says(person.says("yes"), "utter_ask_opioid_names")
+    assert says(person.says("percs"), "utter_ask_opioid_prescribed")
+    assert says(person.says("no"), "utter_ask_opioid_dose_change")
+    assert says(person.says("yes i ran out last week"), "utter_ask_benzo_use")
+    assert says(person.says("yes xanax"), "utter_ask_benzo_prescribed")
+    assert says(person.says("no"), "utter_ask_benzo_with_opioids")
+    assert says(person.says("yes"), "utter_ask_benzo_for_twitching")
+    assert says(person.says("yea sometimes"), "utter_ask_alcohol_heavy")
+    reply = person.says("no")
+    assert not says(reply, "utter_ask_alcohol_stopped")
+    assert says(reply, "utter_explain_intro")
+    assert PHONE in reply
+    slots = assistant.tracker(person.sender)["slots"]
+    assert slots["twitch_location"] == ["legs"]
+    assert slots["twitch_timing"] == ["falling_asleep"]
+    assert slots["opioid_names"] == ["oxycodone"]
+    assert slots["benzo_names"] == ["alprazolam"]
+    assert slots["alcohol_heavy"] == "no"
+
+
+def test_the_last_answer_brings_the_chosen_explanation_and_hand_off(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "yes", "arms", "all the time", "about a month")
+    person.answers("yes", "oxycontin", "yes", "no", "yes", "klonopin", "yes", "yes", "no")
+    reply = person.says("nope")
+    for block in (
+        "utter_explain_intro",
+        "utter_explain_myoclonus",
+        "utter_explain_opioid_twitching",
+        "utter_explain_mixing",
+        "utter_explain_stopping_suddenly",
+        "utter_explain_when_to_get_care",
+    ):
+        assert says(reply, block), block
+    assert not says(reply, "utter_explain_sleep_starts")
+    assert not says(reply, "utter_explain_benzo_for_twitching")
+    assert PHONE in reply
+
+
+def test_no_to_everything_asks_four_questions(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hey", "ok")
+    assert says(person.says("no"), "utter_ask_opioid_use")
+    assert says(person.says("nope, no pills"), "utter_ask_benzo_use")
+    assert says(person.says("never touched benzos"), "utter_ask_alcohol_heavy")
+    reply = person.says("i dont drink")
+    assert says(reply, "utter_explain_intro")
+    assert not says(reply, "utter_explain_opioid_twitching")
+    assert PHONE in reply
+    assert person.slot("benzo_use") == "no"
+
+
+def test_information_given_early_is_not_asked_again(assistant: Any) -> None:
+    person = Person(assistant)
+    reply = person.says("my legs jerk at night since i started oxy")
+    assert says(reply, "utter_opening")
+    # Where, when, how long, and which opioid were all in the first message.
+    assert says(person.says("yes"), "utter_ask_opioid_prescribed")
+    assert person.slot("twitching") == "yes"
+    assert person.slot("twitch_location") == ["legs"]
+    assert person.slot("twitch_duration") == "since i started"
+    assert person.slot("opioid_use") == "yes"
+    assert person.slot("opioid_names") == ["oxycodone"]
+
+
+def test_a_detail_not_given_early_is_still_asked(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("my arms keep twitching and i take percs")
+    assert says(person.says("yes"), "utter_ask_twitch_timing")
+    assert says(person.says("all the time"), "utter_ask_twitch_duration")
+    assert says(person.says("3 weeks"), "utter_ask_opioid_prescribed")
+    assert person.slot("opioid_names") == ["oxycodone"]
+
+
+def test_not_sure_and_skip_are_accepted(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes")
+    assert says(person.says("not sure"), "utter_ask_opioid_use")
+    assert says(person.says("skip"), "utter_ask_benzo_use")
+    assert person.slot("twitching") == "not sure"
+    assert person.slot("opioid_use") == "skipped"
+
+
+def test_an_unclear_answer_is_asked_again_once_then_the_screening_moves_on(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "yes")
+    reply = person.says("purple elephant")
+    assert says(reply, "utter_help_twitch_location")
+    assert says(reply, "utter_ask_twitch_location")
+    reply = person.says("it moves around")
+    assert says(reply, "utter_ask_twitch_timing")
+    assert person.slot("twitch_location") == ["unclear"]
+
+
+def test_questions_in_the_middle_are_answered_and_the_same_question_comes_back(
+    assistant: Any,
+) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "no")
+    for question, response in (
+        ("why do you ask?", "utter_why_ask"),
+        ("are you a bot?", "utter_iamabot"),
+        ("what's the weather like tomorrow", "utter_out_of_scope"),
+        ("can i talk to a real person", "utter_admissions_contact"),
+    ):
+        reply = person.says(question)
+        assert says(reply, response), question
+        assert says(reply, "utter_ask_opioid_use"), question
+    assert says(person.says("no"), "utter_ask_benzo_use")
+
+
+def test_a_stopped_screening_resumes_where_it_left_off(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "no", "no")
+    reply = person.says("stop asking me questions")
+    assert says(reply, "utter_screening_stopped")
+    assert PHONE in reply
+    assert says(person.says("ok lets continue"), "utter_ask_benzo_use")
+    assert person.slot("opioid_use") == "no"
+
+
+def test_restart_clears_the_answers(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "no", "no")
+    assert says(person.says("restart"), "utter_restart")
+    assert person.slot("opioid_use") is None
+    assert says(person.says("start the questions"), "utter_ask_twitching")
+
+
+def test_goodbye_in_the_middle_leaves_the_phone_number(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes")
+    reply = person.says("ok bye")
+    assert says(reply, "utter_goodbye")
+    assert PHONE in reply
+
+
+def test_buttons_carry_their_payload_as_rasa_reads_it(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes")
+    reply = assistant.say(person.sender, "yes")
+    payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
+    assert '/inform{"body_part": "legs"}' in payloads

@@ -1,0 +1,82 @@
+"""The staff shell (`make shell`): rasa shell with the action server, driven like a person.
+
+Runs scripts/servers.py shell (what make shell runs after preparing) in a pseudo
+terminal, on free ports, and completes a screening: buttons are chosen with the
+arrow keys and Enter, free text through "Type out your own message...".
+"""
+
+import os
+import sys
+from typing import Any, Iterator
+
+import pexpect
+import pytest
+
+from tests.support.content import slot_defaults
+from tests.support.servers import MODEL, ROOT, free_port
+
+PHONE = slot_defaults()["admissions_phone"]
+START_TIMEOUT = 240
+TURN_TIMEOUT = 90
+UP = "\x1b[A"
+ENTER = "\r"
+
+
+@pytest.fixture
+def shell(tmp_path: Any) -> Iterator[pexpect.spawn]:
+    assert MODEL.exists(), "make test trains the model first"
+    env = dict(os.environ, RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()))
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'assistant.db'}"
+    child = pexpect.spawn(
+        sys.executable,
+        [str(ROOT / "scripts" / "servers.py"), "shell"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        codec_errors="replace",
+        dimensions=(60, 240),
+        timeout=TURN_TIMEOUT,
+    )
+    child.logfile_read = (tmp_path / "shell.log").open("w")
+    try:
+        yield child
+    finally:
+        child.sendintr()
+        child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=30)
+        child.terminate(force=True)
+
+
+def choose_first_button(child: pexpect.spawn, question: str) -> None:
+    child.expect_exact(question)
+    child.send(ENTER)
+
+
+def type_answer(child: pexpect.spawn, question: str, answer: str) -> None:
+    """Picks "Type out your own message..." (the last choice) and types `answer`."""
+    child.expect_exact(question)
+    child.send(UP)
+    child.send(ENTER)
+    child.expect_exact("Your input ->")
+    child.sendline(answer)
+
+
+def test_a_staff_member_completes_the_screening_in_the_shell(shell: pexpect.spawn) -> None:
+    shell.expect_exact("Your input ->", timeout=START_TIMEOUT)
+    shell.sendline("hello")
+    choose_first_button(shell, "Would you like to answer")  # Yes, let's start
+    choose_first_button(shell, "muscle twitches")  # Yes
+    choose_first_button(shell, "Where do you notice them")  # Legs
+    type_answer(shell, "When do they happen most", "when im falling asleep")
+    type_answer(shell, "How long has this been going on", "like 2 weeks")
+    choose_first_button(shell, "Do you use any opioids")  # Yes
+    type_answer(shell, "Which ones", "percs")
+    choose_first_button(shell, "prescribed to you")  # Yes
+    choose_first_button(shell, "dose changed")  # Yes
+    choose_first_button(shell, "Do you take any")  # Yes (benzodiazepines)
+    type_answer(shell, "Which ones", "xanax")
+    choose_first_button(shell, "prescribed to you")
+    choose_first_button(shell, "same day as opioids")
+    choose_first_button(shell, "calm the twitching")
+    choose_first_button(shell, "drink heavily")  # Yes
+    choose_first_button(shell, "cut back a lot")  # Yes
+    shell.expect_exact(PHONE)

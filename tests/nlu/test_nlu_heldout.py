@@ -1,0 +1,202 @@
+"""The trained NLU model on the held-out messages in tests/nlu/heldout.yml.
+
+The test command trains first; these tests load the newest model in models/.
+The held-out messages are never used for training: the last test checks that
+none of them is also a training example in data/nlu/.
+"""
+
+import asyncio
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Set, Tuple
+
+import pytest
+from rasa.model import get_latest_model
+from rasa.shared.nlu.training_data.loading import load_data
+from sklearn.metrics import f1_score
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+TRAINING_DIR = ROOT / "data" / "nlu"
+MODELS = ROOT / "models"
+
+SUBSTANCE_CLASSES = {"opioid", "benzodiazepine", "alcohol", "other_substance"}
+MIN_MACRO_F1 = 0.95
+MIN_SUBSTANCE_ACCURACY = 0.95
+
+
+class Mention(NamedTuple):
+    start: int
+    end: int
+    entity: str
+    value: str
+
+
+class Example(NamedTuple):
+    text: str
+    intent: str
+    mentions: List[Mention]
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def read_heldout() -> List[Example]:
+    """The held-out messages, read with Rasa's own reader (entity markup removed)."""
+    examples = []
+    for message in load_data(str(HELDOUT)).training_examples:
+        mentions = [
+            Mention(e["start"], e["end"], e["entity"], e["value"])
+            for e in message.get("entities") or []
+        ]
+        examples.append(Example(message.get("text"), message.get("intent"), mentions))
+    return examples
+
+
+@pytest.fixture(scope="module")
+def heldout() -> List[Example]:
+    return read_heldout()
+
+
+@pytest.fixture(scope="module")
+def parsed(heldout: List[Example]) -> List[Dict[str, Any]]:
+    """What the newest trained model makes of every held-out message."""
+    model = get_latest_model(str(MODELS))
+    if model is None:
+        pytest.skip(f"no trained model in {MODELS}: run `rasa train` first")
+
+    from rasa.core.agent import Agent
+
+    # The model's custom components live in the project (screening_nlu), and
+    # its pipeline refers to paths relative to the project root.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        agent = Agent.load(model)
+
+        async def parse_all() -> List[Dict[str, Any]]:
+            return [await agent.parse_message(e.text) for e in heldout]
+
+        results = asyncio.run(parse_all())
+    finally:
+        os.chdir(previous)
+    print(f"\nmodel: {model}")
+    return results
+
+
+def predicted_intent(result: Dict[str, Any]) -> str:
+    return str((result.get("intent") or {}).get("name"))
+
+
+def intent_report(heldout: List[Example], parsed: List[Dict[str, Any]]) -> Tuple[float, str]:
+    truth = [e.intent for e in heldout]
+    predicted = [predicted_intent(r) for r in parsed]
+    labels = sorted(set(truth))
+    macro = float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0))
+    per_intent = f1_score(truth, predicted, labels=labels, average=None, zero_division=0)
+    correct = sum(t == p for t, p in zip(truth, predicted, strict=True))
+    lines = [
+        f"intent macro-F1: {macro:.4f} (minimum {MIN_MACRO_F1}) over "
+        f"{len(labels)} intents; {correct}/{len(truth)} messages right"
+    ]
+    below = [(label, f) for label, f in zip(labels, per_intent, strict=True) if f < 1.0]
+    if below:
+        lines.append("intents with F1 below 1.0:")
+        lines += [f"  {label:<16} {f:.3f}" for label, f in below]
+    misses = [
+        (e, r) for e, r in zip(heldout, parsed, strict=True) if predicted_intent(r) != e.intent
+    ]
+    if misses:
+        lines.append("misclassified messages (expected -> predicted, confidence):")
+        for example, result in misses:
+            confidence = (result.get("intent") or {}).get("confidence") or 0.0
+            lines.append(
+                f"  {example.intent:<16} -> {predicted_intent(result):<16} "
+                f"{confidence:.2f}  {example.text!r}"
+            )
+    return macro, "\n".join(lines)
+
+
+def overlaps(mention: Mention, entity: Dict[str, Any]) -> bool:
+    start, end = entity.get("start"), entity.get("end")
+    if start is None or end is None:
+        return False
+    return bool(start < mention.end and mention.start < end)
+
+
+def substance_report(
+    heldout: List[Example], parsed: List[Dict[str, Any]]
+) -> Tuple[float, int, str]:
+    found = 0
+    total = 0
+    misses = []
+    for example, result in zip(heldout, parsed, strict=True):
+        entities = result.get("entities") or []
+        for mention in example.mentions:
+            if mention.entity not in SUBSTANCE_CLASSES:
+                continue
+            total += 1
+            if any(e.get("entity") == mention.entity and overlaps(mention, e) for e in entities):
+                found += 1
+            else:
+                got = [f"{e.get('value')!r}:{e.get('entity')}" for e in entities]
+                misses.append(
+                    f"  {mention.value!r} ({mention.entity}) in {example.text!r}; "
+                    f"model found: {', '.join(got) or 'nothing'}"
+                )
+    accuracy = found / total if total else 0.0
+    lines = [
+        f"substance-class accuracy: {accuracy:.4f} (minimum "
+        f"{MIN_SUBSTANCE_ACCURACY}); {found}/{total} mentions found with their class"
+    ]
+    if misses:
+        lines.append("mentions missed or given the wrong class:")
+        lines += misses
+    return accuracy, total, "\n".join(lines)
+
+
+def test_intents_of_heldout_messages(heldout: List[Example], parsed: List[Dict[str, Any]]) -> None:
+    macro, report = intent_report(heldout, parsed)
+    print("\n" + report)
+    assert macro >= MIN_MACRO_F1, report
+
+
+def test_substance_classes_of_heldout_mentions(
+    heldout: List[Example], parsed: List[Dict[str, Any]]
+) -> None:
+    accuracy, total, report = substance_report(heldout, parsed)
+    print("\n" + report)
+    assert total > 0, "the held-out set has no annotated substance mentions"
+    assert accuracy >= MIN_SUBSTANCE_ACCURACY, report
+
+
+def test_heldout_set_covers_every_intent_and_many_substances(
+    heldout: List[Example],
+) -> None:
+    counts = Counter(e.intent for e in heldout)
+    classes: Set[str] = {m.entity for e in heldout for m in e.mentions}
+    with_substance = sum(
+        1 for e in heldout if any(m.entity in SUBSTANCE_CLASSES for m in e.mentions)
+    )
+    assert len(heldout) >= 260, f"only {len(heldout)} held-out messages"
+    assert min(counts.values()) >= 12, f"too few messages for some intents: {counts}"
+    assert with_substance >= 80, f"only {with_substance} messages mention a substance"
+    assert classes <= SUBSTANCE_CLASSES, f"unexpected entity types: {classes}"
+
+
+def test_no_heldout_message_is_a_training_example(heldout: List[Example]) -> None:
+    training_files = sorted(TRAINING_DIR.glob("*.yml"))
+    assert training_files, f"no training files in {TRAINING_DIR}"
+    wanted = {normalise(e.text): e.text for e in heldout}
+    leaks = []
+    for path in training_files:
+        for message in load_data(str(path)).training_examples:
+            text = message.get("text")
+            if text and normalise(text) in wanted:
+                leaks.append(f"  {wanted[normalise(text)]!r} is in {path.name}")
+    assert not leaks, "held-out messages also used for training:\n" + "\n".join(leaks)

@@ -1,0 +1,337 @@
+"""The crisis backstop on its own, with the real spaCy pipeline and Rasa components.
+
+The spaCy pipeline is built from data/lexicon into a temporary directory by
+`python -m addons.nlu.build_pipeline --out <dir>`, loaded by Rasa's SpacyNLP,
+tokenized by SpacyTokenizer, and then CrisisBackstop runs as it does last in
+config.yml. No trained model is involved: these tests show what the patterns
+catch when the model catches nothing.
+
+Run with -s to see the figures on the held-out safety sets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.errors import MatchPatternError
+
+from addons.nlu.crisis import BACKSTOP_KEY, DEMOTED, CrisisBackstop
+
+ROOT = Path(__file__).resolve().parents[2]
+SAFETY = ROOT / "tests" / "safety"
+LEXICON = ROOT / "data" / "lexicon" / "crisis.yml"
+
+INTENT_OF_KIND = {
+    "overdose": "emergency_overdose",
+    "suicide": "emergency_suicide",
+    "seizure": "emergency_seizure",
+}
+MIN_RECALL = 0.90
+MAX_FALSE_ALARM_RATE = 0.02
+
+
+def emergencies() -> List[Dict[str, str]]:
+    return yaml.safe_load((SAFETY / "emergencies.yml").read_text())["emergencies"]
+
+
+def near_misses() -> List[str]:
+    items = yaml.safe_load((SAFETY / "near_misses.yml").read_text())["near_misses"]
+    return [item["text"] for item in items]
+
+
+class Pipeline:
+    """SpacyNLP -> SpacyTokenizer -> CrisisBackstop, as in config.yml."""
+
+    def __init__(self, spacy_dir: Path, storage_dir: Path, **backstop_config: Any) -> None:
+        storage = LocalModelStorage(storage_dir)
+        context = ExecutionContext(GraphSchema({}), "test")
+        self.nlp = SpacyNLP.create(
+            {**SpacyNLP.get_default_config(), "model": str(spacy_dir)},
+            storage,
+            Resource("spacy_nlp"),
+            context,
+        )
+        self.tokenizer = SpacyTokenizer.create(
+            SpacyTokenizer.get_default_config(), storage, Resource("tokenizer"), context
+        )
+        self.backstop = CrisisBackstop.create(
+            backstop_config, storage, Resource("crisis_backstop"), context
+        )
+
+    def parse(self, text: str, model: Optional[Tuple[str, float]] = None) -> Message:
+        """Runs the pipeline; `model` is what the intent classifiers predicted,
+        with "inform" ranked second."""
+        message = Message.build(text=text)
+        if model is not None:
+            name, confidence = model
+            message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
+            ranking = [{"name": name, "confidence": confidence}]
+            ranking.append({"name": "inform", "confidence": round(1 - confidence, 2)})
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        self.nlp.process([message], self.nlp.provide())
+        self.tokenizer.process([message])
+        self.backstop.process([message])
+        return message
+
+    def intent(self, text: str) -> Optional[str]:
+        return (self.parse(text).get(INTENT) or {}).get("name")
+
+
+@pytest.fixture(scope="module")
+def spacy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("spacy_pipeline") / "pipeline"
+    result = subprocess.run(
+        [sys.executable, "-m", "addons.nlu.build_pipeline", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, f"building the spaCy pipeline failed:\n{result.stderr}"
+    return out
+
+
+@pytest.fixture(scope="module")
+def pipeline(spacy_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    yield Pipeline(spacy_dir, tmp_path_factory.mktemp("storage"))
+
+
+# --- The held-out safety sets ----------------------------------------------------
+def test_the_backstop_alone_catches_the_emergencies(pipeline: Pipeline) -> None:
+    items = emergencies()
+    missed, wrong = [], []
+    for item in items:
+        found = pipeline.intent(item["text"])
+        if found is None:
+            missed.append(item)
+        elif found != INTENT_OF_KIND[item["kind"]]:
+            wrong.append((item, found))
+    recall = (len(items) - len(missed) - len(wrong)) / len(items)
+    print(
+        f"\nCrisis backstop alone: {len(items) - len(missed) - len(wrong)} of {len(items)}"
+        f" emergencies caught with the right kind ({recall:.1%});"
+        f" {len(missed)} missed, {len(wrong)} with the wrong kind."
+    )
+    for kind in INTENT_OF_KIND:
+        of_kind = [item for item in items if item["kind"] == kind]
+        caught = [item for item in of_kind if item not in missed]
+        print(f"  {kind}: {len(caught)} of {len(of_kind)}")
+    for item in missed:
+        print(f"  missed ({item['kind']}): {item['text']}")
+    assert not wrong, f"caught as the wrong kind: {wrong}"
+    assert recall >= MIN_RECALL
+
+
+def test_the_backstop_alone_rarely_fires_on_near_misses(pipeline: Pipeline) -> None:
+    texts = near_misses()
+    fired = [(text, pipeline.parse(text).get(BACKSTOP_KEY)) for text in texts]
+    fired = [(text, mark["pattern"]) for text, mark in fired if mark]
+    rate = len(fired) / len(texts)
+    print(
+        f"\nCrisis backstop alone: fired on {len(fired)} of {len(texts)} near misses ({rate:.1%})."
+    )
+    for text, pattern in fired:
+        print(f"  fired ({pattern}): {text}")
+    assert rate <= MAX_FALSE_ALARM_RATE, fired
+
+
+def test_the_safety_sets_are_big_enough_and_held_out() -> None:
+    items = emergencies()
+    assert len(items) >= 150 and len(near_misses()) >= 150
+    for kind in INTENT_OF_KIND:
+        assert sum(item["kind"] == kind for item in items) >= 50, kind
+
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+
+    held_out = {norm(item["text"]) for item in items} | {norm(text) for text in near_misses()}
+    assert not {norm(item["text"]) for item in items} & {norm(text) for text in near_misses()}
+    trained = set()
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            for line in (block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    example = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", line.strip()[2:])
+                    trained.add(norm(example))
+    assert not held_out & trained, f"safety messages used for training: {held_out & trained}"
+
+
+# --- Figures of speech and other vetoes -------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying to know if this is normal",
+        "this twitching is killing me lol",
+        "I almost died laughing",
+        "I take my Xanax exactly as prescribed",
+        "I've been clean from heroin for three years",
+        "does naloxone cause twitching?",
+        "what are the signs of an overdose?",
+        "my friend od'd last year and i miss him",
+        "i've never overdosed",
+        "i'm not suicidal, i just can't sleep",
+        "i don't want to die, i want help",
+        "how do i know if someone is overdosing",
+        "what happens if you take too much oxy",
+        "my muscles are seizing up",
+        "i'm worried about overdosing one day",
+        "i ran 5 kms today",
+        "i need to end it with my dealer",
+        "my fingers are blue from the cold",
+    ],
+)
+def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
+    message = pipeline.parse(text, model=("inform", 0.9))
+    assert message.get(INTENT)["name"] == "inform"
+    assert message.get(BACKSTOP_KEY) is None
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        # A veto only cancels what it covers or its own clause.
+        ("this is killing me, i want to kill myself", "emergency_suicide"),
+        ("i'm not suicidal but i want to die", "emergency_suicide"),
+        ("my friend od'd last year. now my brother isnt breathing", "emergency_overdose"),
+        ("what are the signs of an overdose? his lips are blue", "emergency_overdose"),
+        ("i take it as prescribed but he took too much and wont wake up", "emergency_overdose"),
+        ("he was sober for a year and he just overdosed", "emergency_overdose"),
+        # Typing as people do.
+        ("HES NOT BREATHIN", "emergency_overdose"),
+        ("my gf od’d", "emergency_overdose"),
+        ("lips r blu", "emergency_overdose"),
+        ("wanna kms", "emergency_suicide"),
+        ("seizure!!", "emergency_seizure"),
+        ("overdose 😭", "emergency_overdose"),
+        ("shes seizing", "emergency_seizure"),
+        # Two kinds at once: the body emergency comes first.
+        ("i took a whole bottle of pills i want to die", "emergency_overdose"),
+        ("hes shaking and wont wake up", "emergency_seizure"),
+        # A veto can be limited to one kind: this is a wish, not someone unconscious.
+        ("i wish i just wouldnt wake up", "emergency_suicide"),
+    ],
+)
+def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:
+    assert pipeline.intent(text) == intent
+
+
+# --- What the backstop does to the model's answer --------------------------------
+def test_it_overrides_the_model_and_says_so(pipeline: Pipeline) -> None:
+    message = pipeline.parse("he wont wake up", model=("inform", 0.97))
+    assert message.get(INTENT) == {"name": "emergency_overdose", "confidence": 1.0}
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0] == {"name": "emergency_overdose", "confidence": 1.0}
+    assert [entry["name"] for entry in ranking].count("emergency_overdose") == 1
+    mark = message.get(BACKSTOP_KEY)
+    assert mark == {
+        "intent": "emergency_overdose",
+        "pattern": "emergency_overdose:cannot_wake",
+        "model_intent": "inform",
+    }
+    # Rasa passes on only output properties: the mark must be one of them.
+    assert BACKSTOP_KEY in message.as_dict(only_output_properties=True)
+
+
+def test_it_keeps_an_emergency_the_model_found(pipeline: Pipeline) -> None:
+    message = pipeline.parse("he wont wake up", model=("emergency_seizure", 0.8))
+    assert message.get(INTENT)["name"] == "emergency_seizure"
+    assert message.get(BACKSTOP_KEY) is None
+
+
+def test_a_sure_model_emergency_stands_without_a_pattern(pipeline: Pipeline) -> None:
+    message = pipeline.parse("please come quick my brother", model=("emergency_overdose", 0.97))
+    assert message.get(INTENT)["name"] == "emergency_overdose"
+    assert message.get(BACKSTOP_KEY) is None
+
+
+def test_an_unsure_model_emergency_without_a_pattern_is_not_one(pipeline: Pipeline) -> None:
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
+    assert message.get(INTENT) == {"name": "inform", "confidence": 0.4}
+    assert message.get(BACKSTOP_KEY) == {
+        "intent": "inform",
+        "pattern": DEMOTED,
+        "model_intent": "emergency_seizure",
+    }
+
+
+def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: Pipeline) -> None:
+    for text in ("this twitching is killing me", "i have never had a seizure"):
+        message = pipeline.parse(text, model=("emergency_suicide", 0.99))
+        assert message.get(INTENT)["name"] == "inform", text
+
+
+def test_the_confirmation_threshold_can_be_configured(spacy_dir: Path, tmp_path: Path) -> None:
+    pipeline = Pipeline(spacy_dir, tmp_path, confirm_model_emergency=0.5)
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
+    assert message.get(INTENT)["name"] == "emergency_seizure"
+
+
+def test_capital_letters_and_texting_spellings_are_caught(pipeline: Pipeline) -> None:
+    assert pipeline.intent("HELP HE ISNT BREATHING") == "emergency_overdose"
+    assert pipeline.intent("Shes Not Breathing") == "emergency_overdose"
+
+
+def test_it_never_logs_the_message(pipeline: Pipeline, caplog: pytest.LogCaptureFixture) -> None:
+    text = "my roommate zebra-unicorn wont wake up"
+    with caplog.at_level(logging.DEBUG):
+        message = pipeline.parse(text, model=("inform", 0.9))
+    assert message.get(INTENT)["name"] == "emergency_overdose"
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("emergency_overdose:cannot_wake" in line for line in logged)
+    assert not any("zebra" in line for line in logged)
+
+
+def test_messages_without_text_pass_through(pipeline: Pipeline) -> None:
+    message = Message.build(text="")
+    pipeline.backstop.process([message])
+    assert message.get(INTENT) is None and message.get(TEXT) == ""
+
+
+# --- The lexicon file --------------------------------------------------------------
+def test_the_lexicon_path_is_taken_from_the_repository_root(
+    spacy_dir: Path, tmp_path: Path
+) -> None:
+    default = Pipeline(spacy_dir, tmp_path / "a")
+    explicit = Pipeline(spacy_dir, tmp_path / "b", lexicon=str(LEXICON))
+    for pipeline in (default, explicit):
+        assert pipeline.intent("he is not breathing") == "emergency_overdose"
+
+
+def test_a_different_lexicon_can_be_configured(spacy_dir: Path, tmp_path: Path) -> None:
+    lexicon = tmp_path / "crisis.yml"
+    lexicon.write_text(
+        yaml.safe_dump(
+            {
+                "priority": ["emergency_overdose"],
+                "patterns": {"emergency_overdose": {"test": [[{"LOWER": "purple"}]]}},
+                "vetoes": {"no_rain": {"scope": "overlap", "patterns": [[{"LOWER": "rain"}]]}},
+            }
+        )
+    )
+    pipeline = Pipeline(spacy_dir, tmp_path / "storage", lexicon=str(lexicon))
+    assert pipeline.intent("purple") == "emergency_overdose"
+    assert pipeline.intent("he is not breathing") is None
+
+
+def test_a_broken_lexicon_fails_when_the_component_loads(spacy_dir: Path, tmp_path: Path) -> None:
+    lexicon = tmp_path / "crisis.yml"
+    # An unquoted `no` in YAML is the boolean false, not the word "no".
+    lexicon.write_text(
+        "priority: [emergency_overdose]\n"
+        "patterns:\n  emergency_overdose:\n    bad: [[{LOWER: {IN: [no, pulse]}}]]\n"
+    )
+    with pytest.raises(MatchPatternError):
+        Pipeline(spacy_dir, tmp_path / "storage", lexicon=str(lexicon))

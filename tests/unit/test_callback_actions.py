@@ -1,0 +1,406 @@
+"""The callback request: reading the answers, the SMS number, storing honestly, privacy."""
+
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.callback import (
+    ActionAskCallbackPhone,
+    ActionSubmitCallback,
+    ValidateCallbackForm,
+    e164,
+    name_answer,
+)
+from storage import callbacks as store
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+SMS_SENDER = "+16175550142"
+CONSENTED = {"callback_consent": "yes"}
+
+
+@pytest.fixture(autouse=True)
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'assistant.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("CALLBACK_REGION", raising=False)
+    return url
+
+
+def tracker(
+    text: str = "",
+    intent: str = "contact_details",
+    slots: Optional[Dict[str, Any]] = None,
+    candidates: Optional[Dict[str, Any]] = None,
+    channel: str = "rest",
+    sender: str = "web-visitor",
+    entities: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    """The tracker the action server gets after `text`, with its slot candidates."""
+    all_slots: Dict[str, Any] = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(slots or {})
+    all_slots.update(candidates or {})
+    parse_data: Dict[str, Any] = {"intent": {"name": intent}, "entities": entities or []}
+    if channel == "sms":  # the SMS channel passes the sender's number along
+        parse_data["metadata"] = {"sms_sender_number": sender}
+    events: List[Dict[str, Any]] = [
+        {"event": "user", "text": text, "parse_data": parse_data, "input_channel": channel}
+    ]
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    return Tracker(
+        sender_id=sender,
+        slots=all_slots,
+        latest_message={"text": text, **parse_data},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "callback_form"},
+        latest_action_name="action_listen",
+    )
+
+
+async def validate(t: Tracker) -> Tuple[Dict[str, Any], List[Optional[str]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateCallbackForm().run(dispatcher, t, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, [m.get("response") for m in dispatcher.messages]
+
+
+async def next_question(t: Tracker, found: Dict[str, Any]) -> Optional[str]:
+    """The question the form asks next, after the slots the validation set."""
+    if "requested_slot" in found:  # the validation decided
+        return found["requested_slot"]
+    slots = {**t.slots, **found}
+    after = tracker(slots=slots)
+    required = await ValidateCallbackForm().required_slots(
+        [], CollectingDispatcher(), after, DOMAIN
+    )
+    return next((s for s in required if slots.get(s) is None), None)
+
+
+async def submit(t: Tracker) -> Tuple[Dict[str, Any], List[Optional[str]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionSubmitCallback().run(dispatcher, t, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return slots, [m.get("response") for m in dispatcher.messages]
+
+
+# --- Phone numbers -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("617-555-0123", "+16175550123"),
+        ("(617) 555 0123", "+16175550123"),
+        ("my number is 617.555.0123", "+16175550123"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("555-1234", None),
+        ("12", None),
+        ("tomorrow", None),
+        ("", None),
+    ],
+)
+def test_numbers_are_checked_and_kept_in_e164(typed: str, expected: Optional[str]) -> None:
+    assert e164(typed) == expected
+
+
+def test_the_region_for_numbers_without_country_code_is_configurable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert e164("020 7946 0958") is None
+    monkeypatch.setenv("CALLBACK_REGION", "GB")
+    assert e164("020 7946 0958") == "+442079460958"
+
+
+# --- Consent, name, time -------------------------------------------------
+
+
+async def test_consent_yes_asks_for_the_details() -> None:
+    t = tracker(
+        "yes",
+        "affirm",
+        slots={"requested_slot": "callback_consent"},
+        candidates={"callback_consent": "yes"},
+    )
+    slots, said = await validate(t)
+    assert slots["callback_consent"] == "yes"
+    assert await next_question(t, slots) == "callback_name"
+
+
+async def test_consent_no_ends_the_form_without_asking_anything_else() -> None:
+    t = tracker(
+        "no",
+        "deny",
+        slots={"requested_slot": "callback_consent"},
+        candidates={"callback_consent": "no"},
+    )
+    slots, said = await validate(t)
+    assert slots["callback_consent"] == "no"
+    assert await next_question(t, slots) is None
+
+
+async def test_not_sure_is_not_consent() -> None:
+    t = tracker(
+        "not sure",
+        "unsure",
+        slots={"requested_slot": "callback_consent"},
+        candidates={"callback_consent": "not sure"},
+    )
+    slots, _ = await validate(t)
+    assert slots["callback_consent"] == "no"
+
+
+@pytest.mark.parametrize(
+    "typed, intent, expected",
+    [
+        ("Sam", "contact_details", "Sam"),
+        ("my name is Tasha", "contact_details", "Tasha"),
+        ("J.D.", "contact_details", "J.D"),
+        ("/skip", "skip", "prefer not to say"),
+        ("i'd rather not say", "contact_details", "prefer not to say"),
+    ],
+)
+def test_a_first_name_initials_or_prefer_not_to_say(typed: str, intent: str, expected: str) -> None:
+    assert name_answer(typed, intent) == expected
+
+
+# --- A bad number: asked again once with an example, then the line -------
+
+
+async def test_a_bad_number_is_asked_again_with_an_example() -> None:
+    t = tracker(
+        "12",
+        slots={**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"},
+        candidates={"callback_phone": "12"},
+    )
+    slots, said = await validate(t)
+    assert said == ["utter_help_callback_phone"]
+    assert slots["callback_phone"] is None
+    assert await next_question(t, slots) == "callback_phone"
+
+
+async def test_a_second_bad_number_ends_the_form_without_a_number() -> None:
+    t = tracker(
+        "999",
+        slots={
+            **CONSENTED,
+            "callback_name": "Sam",
+            "requested_slot": "callback_phone",
+            "retried_slot": "callback_phone",
+        },
+        candidates={"callback_phone": "999"},
+    )
+    slots, said = await validate(t)
+    assert said == []
+    assert slots["callback_phone"] == "unclear"
+    assert await next_question(t, slots) is None  # the time is not asked
+    _, told = await submit(tracker(slots={**CONSENTED, **slots}))
+    assert told == ["utter_callback_no_number", "utter_admissions_contact"]
+    assert store.find() == []
+
+
+async def test_a_good_number_after_a_bad_one_is_kept() -> None:
+    t = tracker(
+        "617 555 0123",
+        slots={
+            **CONSENTED,
+            "callback_name": "Sam",
+            "requested_slot": "callback_phone",
+            "retried_slot": "callback_phone",
+        },
+        candidates={"callback_phone": "617 555 0123"},
+    )
+    slots, _ = await validate(t)
+    assert slots["callback_phone"] == "+16175550123"
+    assert await next_question(t, slots) == "callback_time"
+
+
+# --- SMS: "Call you at this number?" -------------------------------------
+
+
+async def ask_phone(t: Tracker) -> List[Optional[str]]:
+    dispatcher = CollectingDispatcher()
+    await ActionAskCallbackPhone().run(dispatcher, t, DOMAIN)
+    return [m.get("response") for m in dispatcher.messages]
+
+
+async def test_on_sms_the_senders_number_is_offered() -> None:
+    sms = tracker("Sam", channel="sms", sender=SMS_SENDER, slots=CONSENTED)
+    assert await ask_phone(sms) == ["utter_ask_callback_phone_this_number"]
+    web = tracker("Sam", channel="socketio", sender="a1b2c3", slots=CONSENTED)
+    assert await ask_phone(web) == ["utter_ask_callback_phone"]
+
+
+async def test_yes_on_sms_takes_the_senders_number() -> None:
+    t = tracker(
+        "yes",
+        "affirm",
+        channel="sms",
+        sender=SMS_SENDER,
+        slots={**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"},
+        candidates={"callback_phone": "yes"},
+    )
+    slots, said = await validate(t)
+    assert said == []
+    assert slots["callback_phone"] == SMS_SENDER
+    assert await next_question(t, slots) == "callback_time"
+
+
+async def test_no_on_sms_asks_for_the_number_to_call() -> None:
+    before = {**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"}
+    t = tracker(
+        "no",
+        "deny",
+        channel="sms",
+        sender=SMS_SENDER,
+        slots=before,
+        candidates={"callback_phone": "no"},
+    )
+    slots, said = await validate(t)
+    assert said == []
+    assert slots["callback_phone"] is None
+    assert slots["callback_sms_number_declined"] is True
+    after = tracker("no", channel="sms", sender=SMS_SENDER, slots={**before, **slots})
+    assert await ask_phone(after) == ["utter_ask_callback_phone"]
+
+
+async def test_another_number_typed_on_sms_is_used() -> None:
+    t = tracker(
+        "call 617-555-0123 instead",
+        channel="sms",
+        sender=SMS_SENDER,
+        slots={**CONSENTED, "callback_name": "Sam", "requested_slot": "callback_phone"},
+        candidates={"callback_phone": "call 617-555-0123 instead"},
+    )
+    slots, _ = await validate(t)
+    assert slots["callback_phone"] == "+16175550123"
+
+
+# --- Storing: only with consent, and honestly ----------------------------
+
+SCREENED = {
+    "twitching": "yes",
+    "twitch_location": ["legs"],
+    "twitch_timing": ["falling_asleep"],
+    "twitch_duration": "like 2 weeks",
+    "opioid_use": "yes",
+    "opioid_names": ["oxycodone"],
+    "opioid_prescribed": "no",
+    "opioid_dose_change": "yes",
+    "benzo_use": "yes",
+    "benzo_names": ["alprazolam"],
+    "benzo_prescribed": "no",
+    "benzo_with_opioids": "yes",
+    "benzo_for_twitching": "no",
+    "alcohol_heavy": "no",
+    "emergency_answer_shown": True,
+}
+REQUEST = {
+    **CONSENTED,
+    "callback_name": "Sam",
+    "callback_phone": "+16175550123",
+    "callback_time": "after 5pm",
+}
+PERCS = {"entity": "opioid", "value": "oxycodone", "start": 0, "end": 5}
+
+
+async def test_a_consented_request_is_stored_with_the_screening_summary() -> None:
+    t = tracker("after 5pm", slots={**SCREENED, **REQUEST}, channel="socketio")
+    t.events.insert(0, {"event": "user", "text": "percs", "parse_data": {"entities": [PERCS]}})
+    cleared, said = await submit(t)
+    assert said == ["utter_callback_received"]
+    assert all(cleared[slot] is None for slot in ("callback_name", "callback_phone"))
+    [row] = store.find()
+    assert (row["first_name"], row["phone"], row["best_time"]) == (
+        "Sam",
+        "+16175550123",
+        "after 5pm",
+    )
+    assert row["channel"] == "socketio"
+    assert row["emergency_answer_shown"] is True
+    assert row["status"] == "new" and row["created_at"]
+    summary = row["summary"]
+    assert summary["twitching"] == {
+        "has_twitching": "yes",
+        "where": ["legs"],
+        "when": ["falling_asleep"],
+        "how_long": "like 2 weeks",
+    }
+    assert summary["opioids"]["names"] == ["oxycodone"]
+    assert summary["opioids"]["as_said"] == ["percs"]
+    assert summary["benzodiazepines"]["names"] == ["alprazolam"]
+    assert summary["opioids_and_benzodiazepines_together"] == "yes"
+    assert summary["alcohol"]["heavy"] == "no"
+    assert summary["screening_finished"] is True
+
+
+async def test_a_request_in_the_middle_of_the_screening_says_what_was_not_asked() -> None:
+    await submit(tracker(slots={"twitching": "yes", "requested_slot": None, **REQUEST}))
+    summary = store.find()[0]["summary"]
+    assert summary["screening_finished"] is False
+    assert summary["opioids"]["uses"] == "not asked"
+    assert summary["opioids_and_benzodiazepines_together"] == "not asked"
+    assert store.find()[0]["emergency_answer_shown"] is False
+
+
+async def test_no_consent_stores_nothing_and_gives_the_number() -> None:
+    _, said = await submit(tracker(slots={**SCREENED, **REQUEST, "callback_consent": "no"}))
+    assert said == ["utter_callback_not_stored", "utter_admissions_contact"]
+    assert store.find() == []
+
+
+async def test_a_failed_write_is_told_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PostgreSQL server that is not there (port 9 on loopback: nothing listens).
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:x@127.0.0.1:9/none")
+    _, said = await submit(tracker(slots={**SCREENED, **REQUEST}))
+    assert said == ["utter_callback_failed"]
+    assert "utter_callback_received" not in said
+
+
+# --- Privacy: nothing personal in the project's logs ---------------------
+
+PRIVATE = ["Quintessa", "6175550123", "617-555-0123", "percs", "like 2 weeks", "after 5pm"]
+
+
+async def test_the_project_logs_nothing_personal(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    base = {**SCREENED, **CONSENTED, "twitch_duration": "like 2 weeks"}
+    steps = [
+        ("callback_name", "Quintessa"),
+        ("callback_phone", "617-555-0123"),
+        ("callback_time", "after 5pm"),
+    ]
+    slots = dict(base)
+    for slot, text in steps:
+        t = tracker(text, slots={**slots, "requested_slot": slot}, candidates={slot: text})
+        found, _ = await validate(t)
+        slots.update(found)
+    t = tracker("after 5pm", slots=slots)
+    t.events.insert(0, {"event": "user", "text": "percs", "parse_data": {"entities": [PERCS]}})
+    _, said = await submit(t)
+    assert said == ["utter_callback_received"]
+    ours = [
+        r for r in caplog.records if r.name.split(".")[0] in ("actions", "admissions", "database")
+    ]
+    assert ours, "the project logs something about callback requests"
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    for private in PRIVATE:
+        assert private not in logged
+
+
+async def test_a_failed_write_logs_nothing_personal(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:x@127.0.0.1:9/none")
+    await submit(tracker(slots={**SCREENED, **REQUEST, "callback_name": "Quintessa"}))
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    for private in PRIVATE[:2] + ["+16175550123"]:
+        assert private not in logged

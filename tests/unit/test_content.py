@@ -1,0 +1,564 @@
+"""Checks on everything the assistant says: the responses in data/content/*.yml.
+
+The general checks (SMS length and character set, typography, no stop
+advice, no doses, no diagnoses) run on every response and every variant in
+every file in data/content, including files added later. The clinical checks
+(sources, required responses, emergency numbers, readability, length) run on
+data/content/clinical.yml.
+
+Each test collects every problem it finds and fails once, listing the file,
+the response and the variant, so one run shows everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, NamedTuple, Optional
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT_DIR = ROOT / "data" / "content"
+CLINICAL_FILE = "clinical.yml"
+
+SMS_CHANNEL = "twilio"
+SMS_MAX_SEPTETS = 160
+WEB_MAX_SENTENCES = 4
+MAX_GRADE_LEVEL = 8.5
+
+# What a `{slot}` placeholder is replaced with before measuring an SMS:
+# a realistic value of 20 characters (a phone number with an extension).
+SLOT_SAMPLE_VALUE = "(877) 345-8494 x1234"
+SLOT_PATTERN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+# Every response clinical.yml must define, each with a web and an SMS variant.
+REQUIRED_CLINICAL_RESPONSES = (
+    "utter_explain_intro",
+    "utter_explain_myoclonus",
+    "utter_explain_sleep_starts",
+    "utter_explain_opioid_twitching",
+    "utter_explain_dose_change",
+    "utter_explain_mixing",
+    "utter_explain_benzo_for_twitching",
+    "utter_explain_stopping_suddenly",
+    "utter_explain_when_to_get_care",
+    "utter_explain_closing",
+    "utter_emergency_overdose",
+    "utter_emergency_suicide",
+    "utter_emergency_seizure",
+    "utter_overdose_signs",
+)
+
+# The numbers each emergency answer must keep, in every variant.
+EMERGENCY_NUMBERS = {
+    "utter_emergency_overdose": ("911",),
+    "utter_emergency_seizure": ("911",),
+    "utter_emergency_suicide": ("988", "911"),
+}
+
+# --- GSM-7 (3GPP TS 23.038) -------------------------------------------------
+# The basic character set: 127 characters (the 128th code is the escape to
+# the extension table). Each costs one septet.
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "Δ_ΦΓΛΩΠΨΣΘΞÆæßÉ"
+    " !\"#¤%&'()*+,-./"
+    "0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# The extension table: each costs two septets (escape + character).
+GSM7_EXTENSION = frozenset("\f^{}\\[]~|€")
+
+# Typography that must not appear anywhere in data/content: it is not GSM-7
+# (it would turn an SMS into a 70-character UCS-2 message) and the web text
+# is kept to plain ASCII quotes and hyphens.
+TYPOGRAPHIC = {
+    "\u2018": "left single quote",
+    "\u2019": "right single quote / curly apostrophe",
+    "\u201a": "low single quote",
+    "\u201b": "reversed single quote",
+    "\u201c": "left double quote",
+    "\u201d": "right double quote",
+    "\u201e": "low double quote",
+    "\u201f": "reversed double quote",
+    "\u2032": "prime",
+    "\u2033": "double prime",
+    "\u2012": "figure dash",
+    "\u2013": "en dash",
+    "\u2014": "em dash",
+    "\u2015": "horizontal bar",
+    "\u2026": "ellipsis character",
+}
+
+# "stop taking" / "stop using" / "quit": only allowed in a sentence that also
+# mentions a doctor or medical help. The all-caps SMS keyword QUIT (as in
+# "Reply STOP or QUIT") is an opt-out instruction, not advice, and is allowed.
+STOP_ADVICE = re.compile(
+    r"\b(?:stop(?:s|ping)?\s+(?:taking|using)|quit(?:s|ting)?)\b", re.IGNORECASE
+)
+STOP_ADVICE_KEYWORD_EXCEPTION = "QUIT"
+STOP_ADVICE_REQUIRED_WORDS = ("doctor", "medical")
+
+# A dose: a number (in digits or words) followed by a unit of weight.
+NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|half|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|fifteen|twenty|thirty|forty|fifty|hundred)"
+)
+DOSE = re.compile(
+    NUMBER + r"\s*-?\s*(?:mg|milligrams?|mcg|micrograms?|\u00b5g|ug)\b",
+    re.IGNORECASE,
+)
+
+# "You have <condition>", allowing up to three words in between ("you have a
+# substance use disorder") and hedged forms ("you may have withdrawal").
+CONDITION_WORDS = r"(?:myoclonus|withdrawals?|seizures?|addictions?|disorders?)"
+DIAGNOSIS = re.compile(
+    r"\byou(?:'ve|\s+(?:(?:may|might|could|probably|likely|definitely)\s+)?have)"
+    r"(?:\s+got)?\s+(?:[\w'-]+\s+){0,3}?" + CONDITION_WORDS + r"\b",
+    re.IGNORECASE,
+)
+
+
+# --- Loading -----------------------------------------------------------------
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses duplicate keys.
+
+    PyYAML silently keeps the last of two identical keys, so a response
+    written twice in one file would otherwise lose a variant unnoticed.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class Variant(NamedTuple):
+    """One variant of one response."""
+
+    file: str
+    response: str
+    position: int
+    data: Dict[str, Any]
+
+    @property
+    def channel(self) -> Optional[str]:
+        return self.data.get("channel")
+
+    @property
+    def is_sms(self) -> bool:
+        return self.channel == SMS_CHANNEL
+
+    @property
+    def is_web(self) -> bool:
+        return self.channel is None
+
+    @property
+    def text(self) -> str:
+        text = self.data.get("text")
+        return text if isinstance(text, str) else ""
+
+    @property
+    def label(self) -> str:
+        channel = self.channel or "web"
+        return f"{self.file}: {self.response} variant {self.position + 1} ({channel})"
+
+
+def content_files() -> List[Path]:
+    """Every response file in data/content (Rasa reads .yml and .yaml)."""
+    return sorted([*CONTENT_DIR.glob("*.yml"), *CONTENT_DIR.glob("*.yaml")])
+
+
+@lru_cache(maxsize=None)
+def load_file(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_UniqueKeyLoader)
+
+
+def responses_of(path: Path) -> Dict[str, Any]:
+    data = load_file(path)
+    if not isinstance(data, dict):
+        return {}
+    responses = data.get("responses")
+    return responses if isinstance(responses, dict) else {}
+
+
+def variants(file_name: Optional[str] = None) -> List[Variant]:
+    """All variants in data/content, or only those in one file."""
+    found = []
+    for path in content_files():
+        if file_name is not None and path.name != file_name:
+            continue
+        for name, response_variants in responses_of(path).items():
+            for index, variant in enumerate(response_variants or []):
+                if isinstance(variant, dict):
+                    found.append(Variant(path.name, str(name), index, variant))
+    return found
+
+
+def clinical_variants() -> List[Variant]:
+    return variants(CLINICAL_FILE)
+
+
+def fail_if(problems: List[str], summary: str) -> None:
+    assert not problems, summary + ":\n  " + "\n  ".join(problems)
+
+
+# --- Text helpers -------------------------------------------------------------
+def sentences(text: str) -> List[str]:
+    """Split text into sentences at . ! or ? (and a closing quote) + space."""
+    parts = re.split(r"(?<=[.!?])\s+|(?<=[.!?][\"')])\s+|\n+", text.strip())
+    return [part for part in parts if re.search(r"[A-Za-z0-9]", part)]
+
+
+def words(text: str) -> List[str]:
+    """Words: runs of letters and digits, kept whole across ' and -."""
+    return re.findall(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*", text)
+
+
+def count_syllables(word: str) -> int:
+    """Estimate the syllables in one word with a simple heuristic.
+
+    The heuristic (no dictionary):
+    - A hyphenated word is the sum of its parts ("life-threatening" = 1 + 3).
+    - Digits are read one by one: each digit is one syllable ("911" = 3).
+    - Apostrophes are dropped ("don't" = "dont").
+    - A word of three letters or fewer is one syllable.
+    - Silent endings are removed first: a final "e" (but not a final "le"
+      after a consonant, as in "people"), "es" after a consonant other than
+      s, x, z, c, g or h ("times", but not "doses" or "changes"), and "ed"
+      after a consonant other than t or d ("changed", but not "wanted").
+      A leading "y" is a consonant ("your").
+    - Each remaining run of vowels (a, e, i, o, u, y) is one syllable, with
+      at least one per word.
+    - Three vowel pairs that are usually spoken as two syllables add one:
+      "ia" and "io" unless after c, g, s, t or x ("diagnosis", "opioid", but
+      not "special" or "prescription"), and a vowel before "ing" ("being").
+    - An all-capital abbreviation is spelled out letter by letter: three
+      capitals with a consonant in the middle ("FDA", "CDC" = 3; not "NOW")
+      or two capitals without a vowel ("TV" = 2).
+    It agrees with the CMU Pronouncing Dictionary on most everyday words. It
+    still undercounts some words ("fluids", "myoclonus", "our") and
+    overcounts compounds with a silent "e" inside ("sometimes", "lifeline").
+    """
+    if "-" in word:
+        return sum(count_syllables(part) for part in word.split("-") if part)
+    digits = sum(char.isdigit() for char in word)
+    if re.fullmatch(r"[A-Z][B-DF-HJ-NP-TV-XZ][A-Z]|[B-DF-HJ-NP-TV-XZ]{2}", word):
+        return len(word)
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    if not letters:
+        return digits
+    if len(letters) <= 3:
+        return digits + 1
+    if letters.endswith("e") and not re.search(r"[^aeiouy]le$", letters):
+        letters = letters[:-1]
+    elif re.search(r"[^aeiouysxzcgh]es$", letters):
+        letters = letters[:-2]
+    elif re.search(r"[^aeiouytd]ed$", letters):
+        letters = letters[:-2]
+    letters = re.sub(r"^y", "", letters)
+    vowel_runs = len(re.findall(r"[aeiouy]+", letters))
+    two_syllable_pairs = len(re.findall(r"(?<![cgstx])i[ao]|[aeiou](?=ing)", letters))
+    return digits + max(1, vowel_runs + two_syllable_pairs)
+
+
+def grade_level(text: str) -> float:
+    """Flesch-Kincaid grade level, with syllables from count_syllables().
+
+    0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
+    """
+    text_words = words(text)
+    sentence_count = max(1, len(sentences(text)))
+    if not text_words:
+        return 0.0
+    syllables = sum(count_syllables(word) for word in text_words)
+    return 0.39 * len(text_words) / sentence_count + 11.8 * syllables / len(text_words) - 15.59
+
+
+def gsm7_septets(text: str) -> Optional[int]:
+    """Septets the text takes in GSM-7, or None if it needs UCS-2."""
+    total = 0
+    for char in text:
+        if char in GSM7_BASIC:
+            total += 1
+        elif char in GSM7_EXTENSION:
+            total += 2
+        else:
+            return None
+    return total
+
+
+def non_gsm7_characters(text: str) -> List[str]:
+    return sorted({c for c in text if c not in GSM7_BASIC and c not in GSM7_EXTENSION})
+
+
+def with_slot_values(text: str) -> str:
+    """The text as sent, with each {slot} replaced by a 20-character value."""
+    return SLOT_PATTERN.sub(SLOT_SAMPLE_VALUE, text)
+
+
+def all_strings(value: Any) -> List[str]:
+    """Every string inside a variant (text, buttons, metadata, ...)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in all_strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in all_strings(item)]
+    return []
+
+
+# --- Self-checks of the helpers ----------------------------------------------
+def test_helpers_measure_what_they_claim() -> None:
+    assert len(GSM7_BASIC) == 127
+    assert not GSM7_BASIC & GSM7_EXTENSION
+    assert len(SLOT_SAMPLE_VALUE) == 20
+    assert gsm7_septets("Call 911 now.") == 13
+    assert gsm7_septets("[911]") == 7
+    assert gsm7_septets("Call 911 \u2014 now") is None
+    assert gsm7_septets("it\u2019s") is None
+    assert [count_syllables(w) for w in ("the", "people", "changes", "911")] == [
+        1,
+        2,
+        2,
+        3,
+    ]
+    assert [count_syllables(w) for w in ("naloxone", "breathing", "wanted")] == [
+        3,
+        2,
+        2,
+    ]
+    assert grade_level("The cat sat on the mat.") < 0
+    assert sentences('Call 911. Say "stop." Then wait!') == [
+        "Call 911.",
+        'Say "stop."',
+        "Then wait!",
+    ]
+    assert DOSE.search("take 4 mg") and DOSE.search("two milligrams")
+    assert DIAGNOSIS.search("You may have a substance use disorder.")
+    assert not DIAGNOSIS.search("If you have naloxone, give it.")
+    assert STOP_ADVICE.search("You should stop taking it.")
+
+
+# --- Checks on every file in data/content -------------------------------------
+def test_content_files_are_valid_response_files() -> None:
+    problems = []
+    files = content_files()
+    if not files:
+        problems.append(f"no .yml files in {CONTENT_DIR}")
+    for path in files:
+        try:
+            data = load_file(path)
+        except yaml.YAMLError as error:
+            problems.append(f"{path.name}: not valid YAML: {error}")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{path.name}: the top level must be a mapping")
+            continue
+        responses = data.get("responses", {})
+        if not isinstance(responses, dict):
+            problems.append(f"{path.name}: `responses` must be a mapping")
+            continue
+        for name, response_variants in responses.items():
+            if not str(name).startswith("utter_"):
+                problems.append(f"{path.name}: {name}: name must start with utter_")
+            if not isinstance(response_variants, list) or not response_variants:
+                problems.append(f"{path.name}: {name}: needs a list of variants")
+                continue
+            for index, variant in enumerate(response_variants):
+                if not isinstance(variant, dict):
+                    problems.append(f"{path.name}: {name} variant {index + 1}: not a mapping")
+                elif not any(
+                    variant.get(key)
+                    for key in ("text", "image", "custom", "attachment", "elements")
+                ):
+                    problems.append(f"{path.name}: {name} variant {index + 1}: empty")
+    fail_if(problems, "Invalid response files in data/content")
+
+
+def test_no_response_is_defined_twice() -> None:
+    where: Dict[str, List[str]] = {}
+    for path in content_files():
+        for name in responses_of(path):
+            where.setdefault(str(name), []).append(path.name)
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for name in (domain or {}).get("responses") or {}:
+        where.setdefault(str(name), []).append("domain.yml")
+    problems = [
+        f"{name}: defined in {', '.join(files)}"
+        for name, files in sorted(where.items())
+        if len(files) > 1
+    ]
+    fail_if(problems, "Responses defined more than once (Rasa keeps only one)")
+
+
+def test_sms_variants_are_gsm7() -> None:
+    problems = []
+    for variant in variants():
+        if not variant.is_sms:
+            continue
+        bad = non_gsm7_characters(with_slot_values(variant.text))
+        if bad:
+            shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in bad)
+            problems.append(f"{variant.label}: not GSM-7: {shown}")
+    fail_if(problems, "SMS variants with characters outside GSM-7")
+
+
+def test_sms_variants_fit_in_one_message() -> None:
+    problems = []
+    for variant in variants():
+        if not variant.is_sms:
+            continue
+        sent = with_slot_values(variant.text)
+        septets = gsm7_septets(sent)
+        if septets is None:
+            continue  # reported by test_sms_variants_are_gsm7
+        if septets > SMS_MAX_SEPTETS:
+            problems.append(
+                f"{variant.label}: {septets} GSM-7 characters "
+                f"(max {SMS_MAX_SEPTETS}, slots filled with "
+                f"{len(SLOT_SAMPLE_VALUE)} characters): {sent!r}"
+            )
+    fail_if(problems, "SMS variants longer than one message")
+
+
+def test_no_curly_quotes_or_typographic_dashes() -> None:
+    problems = []
+    for variant in variants():
+        for string in all_strings(variant.data):
+            for char in sorted(set(string) & set(TYPOGRAPHIC)):
+                problems.append(f"{variant.label}: {TYPOGRAPHIC[char]} in {string!r}")
+    for path in content_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for char in sorted(set(line) & set(TYPOGRAPHIC)):
+                problems.append(f"{path.name} line {number}: {TYPOGRAPHIC[char]}")
+    fail_if(problems, "Curly quotes, em/en dashes or ellipsis characters")
+
+
+def test_no_stop_advice_without_medical_help() -> None:
+    problems = []
+    for variant in variants():
+        for sentence in sentences(variant.text):
+            hits = [
+                match.group(0)
+                for match in STOP_ADVICE.finditer(sentence)
+                if match.group(0) != STOP_ADVICE_KEYWORD_EXCEPTION
+            ]
+            lowered = sentence.lower()
+            if hits and not any(w in lowered for w in STOP_ADVICE_REQUIRED_WORDS):
+                problems.append(
+                    f"{variant.label}: says {hits[0]!r} without 'doctor' or "
+                    f"'medical' in the same sentence: {sentence!r}"
+                )
+    fail_if(problems, "Advice to stop or quit without medical help")
+
+
+def test_no_doses() -> None:
+    problems = [
+        f"{variant.label}: mentions a dose {match.group(0)!r}"
+        for variant in variants()
+        for match in DOSE.finditer(variant.text)
+    ]
+    fail_if(problems, "Texts that give a dose")
+
+
+def test_never_says_the_person_has_a_condition() -> None:
+    problems = [
+        f"{variant.label}: {match.group(0)!r} reads as a diagnosis"
+        for variant in variants()
+        for match in DIAGNOSIS.finditer(variant.text)
+    ]
+    fail_if(problems, "Texts that tell the person they have a condition")
+
+
+# --- Checks on clinical.yml -----------------------------------------------------
+def test_clinical_responses_are_all_there_with_web_and_sms() -> None:
+    clinical = responses_of(CONTENT_DIR / CLINICAL_FILE)
+    problems = []
+    for name in REQUIRED_CLINICAL_RESPONSES:
+        if name not in clinical:
+            problems.append(f"{name}: missing from {CLINICAL_FILE}")
+    by_response: Dict[str, List[Variant]] = {}
+    for variant in clinical_variants():
+        by_response.setdefault(variant.response, []).append(variant)
+    for name, response_variants in sorted(by_response.items()):
+        if not any(v.is_web and v.text.strip() for v in response_variants):
+            problems.append(f"{name}: no web (channel-less) text variant")
+        if not any(v.is_sms and v.text.strip() for v in response_variants):
+            problems.append(f"{name}: no `channel: {SMS_CHANNEL}` text variant")
+    fail_if(problems, f"Missing responses or variants in {CLINICAL_FILE}")
+
+
+def test_clinical_variants_cite_sources() -> None:
+    problems = []
+    for variant in clinical_variants():
+        metadata = variant.data.get("metadata")
+        sources = metadata.get("sources") if isinstance(metadata, dict) else None
+        if not isinstance(sources, list) or not sources:
+            problems.append(f"{variant.label}: no metadata.sources list")
+        elif not all(isinstance(s, str) and s.strip() for s in sources):
+            problems.append(f"{variant.label}: an empty or non-text source")
+    fail_if(problems, "Clinical variants without sources")
+
+
+def test_emergency_answers_keep_the_emergency_numbers() -> None:
+    problems = []
+    clinical = clinical_variants()
+    for name, numbers in EMERGENCY_NUMBERS.items():
+        response_variants = [v for v in clinical if v.response == name]
+        if not any(v.is_sms for v in response_variants):
+            problems.append(f"{name}: no `channel: {SMS_CHANNEL}` variant")
+        for variant in response_variants:
+            for number in numbers:
+                if number not in variant.text:
+                    problems.append(f"{variant.label}: does not contain {number}")
+    fail_if(problems, "Emergency answers without their emergency numbers")
+
+
+def test_clinical_text_is_plain_ascii() -> None:
+    problems = []
+    for variant in clinical_variants():
+        odd = sorted({c for c in variant.text if not (c.isascii() and c.isprintable())})
+        if odd:
+            problems.append(f"{variant.label}: non-ASCII characters {odd!r}")
+    fail_if(problems, f"Non-ASCII characters in {CLINICAL_FILE}")
+
+
+def test_clinical_web_text_is_one_to_four_sentences() -> None:
+    problems = []
+    for variant in clinical_variants():
+        if not variant.is_web:
+            continue
+        count = len(sentences(variant.text))
+        if not 1 <= count <= WEB_MAX_SENTENCES:
+            problems.append(f"{variant.label}: {count} sentences")
+    fail_if(problems, f"Web texts longer than {WEB_MAX_SENTENCES} sentences")
+
+
+def test_clinical_web_text_reads_at_grade_8_or_below() -> None:
+    grades: Dict[str, List[float]] = {}
+    for variant in clinical_variants():
+        if variant.is_web and variant.text.strip():
+            grades.setdefault(variant.response, []).append(grade_level(variant.text))
+    problems = []
+    for name, values in sorted(grades.items()):
+        average = sum(values) / len(values)
+        if average > MAX_GRADE_LEVEL:
+            problems.append(
+                f"{name}: Flesch-Kincaid grade {average:.1f} "
+                f"(max {MAX_GRADE_LEVEL}); use shorter sentences and words"
+            )
+    fail_if(problems, "Clinical web texts that are too hard to read")
