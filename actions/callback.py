@@ -20,13 +20,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions import answers
 from actions.form_validation import AskOnceMoreValidation
 from actions.questions import screening_questions
-from storage import callbacks as store
 from actions.summary import screening_summary
+from storage import callbacks as store
+from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
 logger = logging.getLogger(__name__)
 
-SMS_CHANNEL = "sms"
-SMS_SENDER_NUMBER_KEY = "sms_sender_number"  # addons/channels/sms.py
 DEFAULT_REGION = "US"
 PREFER_NOT_TO_SAY = "prefer not to say"
 ANY_TIME = "any time"

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import NO, NOT_SURE, YES
+from storage.names import SMS_CHANNEL
 
 
 def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
@@ -35,7 +36,6 @@ def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
 
 # SMS has room for one block beside the admissions number and the callback
 # offer (3 texts a turn), so it gets the most important one: a danger first.
-SMS_CHANNEL = "sms"
 SMS_PRIORITY = [
     "utter_explain_mixing",
     "utter_explain_stopping_suddenly",

@@ -2,8 +2,8 @@
 
 from typing import Any, Dict, Iterable, List, Mapping
 
-YES = "yes"
-NO = "no"
+from actions.answers import NO
+
 NOT_ASKED = "not asked"
 SUBSTANCE_ENTITIES = {
     "opioid": "opioids",
@@ -87,4 +87,3 @@ def screening_summary(
         },
         "screening_finished": finished,
     }
-

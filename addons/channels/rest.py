@@ -22,12 +22,12 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, Union
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from addons.channels import texts as wording
 from addons.channels.typed_text import clean, too_long
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 HEALTH_TIMEOUT_SECONDS = 5.0
-TOO_LONG_RESPONSE = "utter_message_too_long"
 REQUEST_SHAPE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.'
 
 
@@ -96,9 +95,8 @@ def read_options(body: Dict[str, Any], channel_name: str) -> Tuple[str, Optional
 async def too_long_reply(request: Request, sender: str) -> List[Dict[str, Any]]:
     """utter_message_too_long for `sender`, from the domain, without touching the conversation."""
     agent = request.app.ctx.agent
-    blank = DialogueStateTracker.from_events(sender, [], slots=agent.domain.slots)
-    message = await agent.nlg.generate(TOO_LONG_RESPONSE, blank, CollectingOutputChannel.name())
-    return [{"recipient_id": sender, **(message or {})}]
+    message = await wording.rendered(agent, wording.TOO_LONG, CollectingOutputChannel.name())
+    return [{"recipient_id": sender, **message}]
 
 
 def tracker_store_reachable(request: Request) -> Optional[bool]:

@@ -22,15 +22,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from addons.channels import texts as wording
 from addons.channels import typed_text
-from storage import opt_outs as opt_out
 from addons.channels.sms_text import sms_texts, to_gsm7, twiml
-from addons.channels.texts import channel_text, sms_text
+from storage import opt_outs as opt_out
+from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
 logger = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
-SENDER_NUMBER_KEY = "sms_sender_number"
 
 
 class SmsOutput(CollectingOutputChannel):
@@ -38,7 +38,7 @@ class SmsOutput(CollectingOutputChannel):
 
     @classmethod
     def name(cls) -> Text:
-        return "twilio"
+        return SMS_CHANNEL
 
 
 def conversation_id(phone_number: str) -> str:
@@ -59,7 +59,7 @@ class SmsInput(InputChannel):
 
     @classmethod
     def name(cls) -> Text:
-        return "sms"
+        return SMS_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -110,22 +110,31 @@ class SmsInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> List[str]:
         """The texts to answer one incoming SMS with (none for an opted-out number)."""
+        agent = request.app.ctx.agent
+
+        async def said(response: str) -> List[str]:
+            return [to_gsm7(await wording.text(agent, response, SMS_CHANNEL))]
+
         text = typed_text.clean(body)
         if opt_out.is_stop_request(text):
             first_time = await asyncio.to_thread(opt_out.opt_out, sender)
-            return [to_gsm7(sms_text("opted_out"))] if first_time else []
+            return await said(wording.SMS_OPTED_OUT) if first_time else []
         if await asyncio.to_thread(opt_out.is_opted_out, sender):
             if not opt_out.is_start_request(text):
                 return []
             await asyncio.to_thread(opt_out.opt_in, sender)
-            return [to_gsm7(sms_text("opted_in"))]
+            return await said(wording.SMS_OPTED_IN)
         if opt_out.is_help_request(text):
-            return [to_gsm7(sms_text("help"))]
+            return await said(wording.SMS_HELP)
         if not text:
-            return [channel_text("unreadable")]
+            return await said(wording.UNREADABLE)
         if typed_text.too_long(text):
-            return [channel_text("too_long")]
-        return await self.converse(text, sender, request, on_new_message)
+            return await said(wording.TOO_LONG)
+        try:
+            return await self.converse(text, sender, request, on_new_message)
+        except Exception as error:  # the person must still hear where to get help
+            logger.error("An SMS turn failed (%s); the apology was sent.", type(error).__name__)
+            return await said(wording.FAILED)
 
     async def converse(
         self,
@@ -144,14 +153,10 @@ class SmsInput(InputChannel):
             sender_id,
             input_channel=self.name(),
             # For a callback request: "Call you at this number?" (never logged).
-            metadata={SENDER_NUMBER_KEY: sender},
+            metadata={SMS_SENDER_NUMBER_KEY: sender},
         )
-        try:
-            await on_new_message(message)
-        except Exception as error:  # the person must still hear where to get help
-            logger.error("An SMS turn failed (%s); the apology was sent.", type(error).__name__)
-            return [channel_text("failed")]
-        return sms_texts(collector.messages)
+        await on_new_message(message)
+        return await sms_texts(agent, collector.messages)
 
 
 class FormParams(Dict[str, List[str]]):

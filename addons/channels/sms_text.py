@@ -2,13 +2,15 @@
 
 Buttons become a numbered line in the same text ("Reply 1 for Yes, 2 for No");
 payloads are never shown. Responses have `channel: twilio` variants where the web
-text is too long (data/content/).
+text is too long (domain/responses/).
 """
 
 from typing import Any, Dict, Iterable, List
-from xml.sax.saxutils import escape
 
-from addons.channels.texts import sms_text
+from twilio.twiml.messaging_response import MessagingResponse
+
+from addons.channels.texts import SMS_CHOICE, SMS_CHOICES, SMS_MORE_BY_PHONE, text
+from storage.names import SMS_CHANNEL
 
 SMS_LENGTH = 160
 MAX_TEXTS = 3
@@ -42,21 +44,20 @@ def gsm_length(text: str) -> int:
     return sum(2 if c in GSM_EXTENSION else 1 for c in text)
 
 
-def is_gsm7(text: str) -> bool:
-    return all(c in GSM_BASIC or c in GSM_EXTENSION for c in text)
-
-
-def choices_line(buttons: Iterable[Dict[str, Any]]) -> str:
+async def choices_line(agent: Any, buttons: Iterable[Dict[str, Any]]) -> str:
     choices = [
-        sms_text("choice", number=number, title=button.get("title", ""))
+        await text(agent, SMS_CHOICE, SMS_CHANNEL, number=number, title=button.get("title", ""))
         for number, button in enumerate(buttons, start=1)
     ]
-    return sms_text("choices", choices=", ".join(choices)) if choices else ""
+    return (
+        await text(agent, SMS_CHOICES, SMS_CHANNEL, choices=", ".join(choices)) if choices else ""
+    )
 
 
-def rendered(message: Dict[str, Any]) -> str:
+async def rendered(agent: Any, message: Dict[str, Any]) -> str:
     """One bot message as SMS text: its text, then its choices on a new line."""
-    parts = [str(message.get("text") or "").strip(), choices_line(message.get("buttons") or [])]
+    choices = await choices_line(agent, message.get("buttons") or [])
+    parts = [str(message.get("text") or "").strip(), choices]
     return to_gsm7("\n".join(part for part in parts if part))
 
 
@@ -91,20 +92,23 @@ def packed(pieces: Iterable[str]) -> List[str]:
     return texts
 
 
-def sms_texts(messages: Iterable[Dict[str, Any]]) -> List[str]:
+async def sms_texts(agent: Any, messages: Iterable[Dict[str, Any]]) -> List[str]:
     """The texts to send for one turn's bot messages (at most MAX_TEXTS).
 
     If a turn needs more, the first texts are kept (an emergency answer always
     comes first) and the last one points to the admissions line.
     """
-    pieces = [piece for message in messages for piece in split_long(rendered(message))]
+    pieces = [piece for message in messages for piece in split_long(await rendered(agent, message))]
     texts = packed(pieces)
     if len(texts) > MAX_TEXTS:
-        texts = texts[: MAX_TEXTS - 1] + [to_gsm7(sms_text("more_by_phone"))]
+        more = await text(agent, SMS_MORE_BY_PHONE, SMS_CHANNEL)
+        texts = texts[: MAX_TEXTS - 1] + [to_gsm7(more)]
     return texts
 
 
 def twiml(texts: Iterable[str]) -> str:
-    """A TwiML answer that makes Twilio send `texts` (XML-escaped)."""
-    body = "".join(f"<Message>{escape(text)}</Message>" for text in texts)
-    return f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>'
+    """A TwiML answer that makes Twilio send `texts`."""
+    answer = MessagingResponse()
+    for sms in texts:
+        answer.message(sms)
+    return str(answer)

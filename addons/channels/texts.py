@@ -1,40 +1,39 @@
-"""The channels' own wording (data/content/channels.yml) and the admissions phone.
+"""What the channels say by themselves, rendered by Rasa's NLG from the domain.
 
-The phone number is read from the admissions_phone slot in domain.yml, the one
-place it lives.
+The wording lives in domain/responses/channels.yml and the admissions number in
+its slot, so a channel's text and the conversation's never disagree.
 """
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
-import yaml
+from rasa.shared.core.trackers import DialogueStateTracker
 
-ROOT = Path(__file__).resolve().parents[1]
-TEXTS_FILE = ROOT / "data" / "content" / "channels.yml"
-DOMAIN_FILE = ROOT / "domain.yml"
-
-
-@lru_cache(maxsize=None)
-def _texts() -> Dict[str, Any]:
-    loaded: Dict[str, Any] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
-    return loaded
+UNREADABLE = "utter_channel_unreadable"
+FAILED = "utter_channel_failed"
+TOO_LONG = "utter_message_too_long"
+SMS_OPTED_OUT = "utter_sms_opted_out"
+SMS_OPTED_IN = "utter_sms_opted_in"
+SMS_HELP = "utter_sms_help"
+SMS_CHOICES = "utter_sms_choices"
+SMS_CHOICE = "utter_sms_choice"
+SMS_MORE_BY_PHONE = "utter_sms_more_by_phone"
 
 
-@lru_cache(maxsize=None)
-def admissions_phone() -> str:
-    domain = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
-    return str(domain["slots"]["admissions_phone"]["initial_value"])
+async def rendered(agent: Any, response: str, channel: str, **values: Any) -> Dict[str, Any]:
+    """`response` as the bot would say it on `channel`, outside any conversation.
+
+    The slots' initial values (the admissions number) and `values` fill it in;
+    no conversation is read or changed.
+    """
+    blank = DialogueStateTracker.from_events("channel", [], slots=agent.domain.slots)
+    message = await agent.nlg.generate(response, blank, channel, **values)
+    return dict(message or {})
 
 
-def channel_text(key: str) -> str:
-    """A text both channels use, with {admissions_phone} filled in."""
-    return str(_texts()["channel_texts"][key]).format(admissions_phone=admissions_phone())
+async def text(agent: Any, response: str, channel: str, **values: Any) -> str:
+    return str((await rendered(agent, response, channel, **values)).get("text") or "")
 
 
-def sms_text(key: str, **values: Any) -> str:
-    """An SMS text with {organisation}, {admissions_phone} and `values` filled in."""
-    texts = _texts()["sms_texts"]
-    return str(texts[key]).format(
-        organisation=texts["organisation"], admissions_phone=admissions_phone(), **values
-    )
+async def texts(agent: Any, responses: List[str], channel: str) -> Dict[str, str]:
+    """Several responses at once, by name."""
+    return {name: await text(agent, name, channel) for name in responses}

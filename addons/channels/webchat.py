@@ -30,8 +30,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from addons.channels import texts as wording
 from addons.channels import typed_text
-from addons.channels.texts import channel_text
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,9 @@ class WebchatInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
-            async def say(text: str) -> None:
+            async def say(response: str) -> None:
+                agent = webchat.agent()
+                text = await wording.text(agent, response, self.name()) if agent else ""
                 await sio.emit(
                     self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace
                 )
@@ -100,20 +102,20 @@ class WebchatInput(SocketIOInput):
             sender_id = await self._sender_id(sio, sid)
             text = data.get("message") if isinstance(data, dict) else None
             if sender_id is None or not isinstance(text, str):
-                await say(channel_text("unreadable"))
+                await say(wording.UNREADABLE)
                 return
             text = typed_text.clean(text)
             if not text:
-                await say(channel_text("unreadable"))
+                await say(wording.UNREADABLE)
                 return
             if typed_text.too_long(text):
-                await say(channel_text("too_long"))
+                await say(wording.TOO_LONG)
                 return
             try:
                 await self._converse(webchat, sio, sender_id, text, data, on_new_message)
             except Exception as error:  # the person must still hear where to get help
                 logger.error("A web chat turn failed (%s).", type(error).__name__)
-                await say(channel_text("failed"))
+                await say(wording.FAILED)
 
         return webchat
 

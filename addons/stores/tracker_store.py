@@ -21,7 +21,6 @@ from storage.settings import ensure_sqlite_folder, tracker_store_url
 logger = logging.getLogger(__name__)
 
 
-
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore on tracker_store_url(); endpoints.yml `type` for the tracker store."""
 

@@ -9,7 +9,16 @@ from typing import Iterator
 import pytest
 
 from tests.support.content import says, slot_defaults
-from tests.support.reliability import client, new_sender, pause, restart, resume, running, sqlite_env, started
+from tests.support.reliability import (
+    client,
+    new_sender,
+    pause,
+    restart,
+    resume,
+    running,
+    sqlite_env,
+    started,
+)
 from tests.support.servers import Assistant, Servers
 
 PHONE = slot_defaults()["admissions_phone"]

@@ -8,9 +8,9 @@ from typing import Iterator, Tuple
 import pytest
 import requests
 
-from tests.support.content import says
-from storage.settings import DEFAULT_TRACKER_STORE_URL, tracker_store_url
 from addons.stores.lock_store import redis_settings
+from storage.settings import DEFAULT_TRACKER_STORE_URL, tracker_store_url
+from tests.support.content import says
 from tests.support.reliability import client, health, new_sender, restart, running, started
 from tests.support.servers import Servers
 

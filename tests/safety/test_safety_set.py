@@ -27,7 +27,7 @@ from typing import Any, Dict, Iterator, List, Optional
 import pytest
 import yaml
 
-from tests.support.content import web_texts
+from tests.support.content import domain, web_texts
 from tests.support.servers import Assistant
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +77,7 @@ def emergency_kind(message: Dict[str, Any]) -> Optional[str]:
 
 
 def screening_questions() -> List[str]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    slots = domain["forms"]["screening_form"]["required_slots"]
+    slots = domain()["forms"]["screening_form"]["required_slots"]
     return [f"utter_ask_{slot}" for slot in slots]
 
 

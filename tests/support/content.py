@@ -1,31 +1,42 @@
-"""What the assistant says, read from data/content/ the way Rasa fills it in."""
+"""What the assistant says, read from domain/ the way Rasa fills it in."""
 
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_DIR = ROOT / "domain"
+
+
+@lru_cache(maxsize=None)
+def domain() -> Dict[str, Any]:
+    """domain/*.yml merged as Rasa merges a domain folder (one level deep is enough here)."""
+    merged: Dict[str, Any] = {}
+    for path in sorted(DOMAIN_DIR.rglob("*.yml")):
+        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged[key] = value
+    return merged
 
 
 @lru_cache(maxsize=None)
 def slot_defaults() -> Dict[str, str]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     return {
         name: str(slot["initial_value"])
-        for name, slot in domain["slots"].items()
+        for name, slot in domain()["slots"].items()
         if slot.get("initial_value") is not None
     }
 
 
-@lru_cache(maxsize=None)
 def responses() -> Dict[str, List[dict]]:
-    found: Dict[str, List[dict]] = {}
-    for path in sorted((ROOT / "data" / "content").glob("*.yml")):
-        found.update(yaml.safe_load(path.read_text()).get("responses") or {})
-    return found
+    return dict(domain()["responses"])
 
 
 def fill(text: str) -> str:
@@ -37,6 +48,22 @@ def web_texts(response: str) -> List[str]:
     return [fill(v["text"]) for v in responses()[response] if "channel" not in v]
 
 
+def sms_texts_of(response: str) -> List[str]:
+    """The texts of a response as SMS shows them (its `channel: sms` variants, else the web ones)."""
+    variants = responses()[response]
+    sms = [v for v in variants if v.get("channel") == "sms"]
+    return [fill(v["text"]) for v in (sms or [v for v in variants if "channel" not in v])]
+
+
 def says(reply: str, response: str) -> bool:
     """Whether a reply contains (one variant of) the given response."""
     return any(text in reply for text in web_texts(response))
+
+
+@lru_cache(maxsize=None)
+def nlg_agent() -> Any:
+    """A Rasa agent with only the domain: renders responses as the server does."""
+    from rasa.core.agent import Agent
+    from rasa.shared.core.domain import Domain
+
+    return Agent(domain=Domain.load(str(DOMAIN_DIR)))

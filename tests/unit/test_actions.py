@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -16,9 +15,10 @@ from actions.explanation import (
 )
 from actions.questions import implied_answers, screening_questions
 from actions.screening_form import ValidateScreeningForm
+from tests.support.content import domain
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 FORM_SLOTS: List[str] = DOMAIN["forms"]["screening_form"]["required_slots"]
 
 
@@ -261,9 +261,7 @@ async def test_the_form_ends_when_every_question_for_this_person_is_answered() -
 
 
 def test_every_explanation_block_is_a_response_in_the_content() -> None:
-    responses: Dict[str, Any] = {}
-    for path in (ROOT / "data" / "content").glob("*.yml"):
-        responses.update(yaml.safe_load(path.read_text()).get("responses") or {})
+    responses = domain()["responses"]
     everything = {
         "twitching": YES,
         "twitch_timing": ["falling_asleep"],

@@ -17,10 +17,10 @@ from typing import Any, Dict, Iterator, List
 import pytest
 import sqlalchemy as sa
 
-from storage import database
 from admissions import retention
-from storage import callbacks as store
 from admissions.__main__ import main
+from storage import callbacks as store
+from storage import database
 from storage.callbacks import CallbackRequest, utc_now
 
 POSTGRES_URL = os.environ.get(
@@ -62,7 +62,7 @@ def new_request(**changes: Any) -> store.NewRequest:
         "first_name": "Sam",
         "phone": "+16175550123",
         "best_time": "after 5pm",
-        "channel": "twilio",
+        "channel": "sms",
         "conversation_id": f"test-{uuid.uuid4().hex}",
         "emergency_answer_shown": False,
         "summary": {"twitching": {"where": ["legs"]}, "opioids_and_benzodiazepines_together": "no"},
@@ -101,7 +101,7 @@ def test_a_request_is_written_and_read_back_through_the_export(
     assert row["first_name"] == "Sam"
     assert row["phone"] == "+16175550123"
     assert row["best_time"] == "after 5pm"
-    assert row["channel"] == "twilio"
+    assert row["channel"] == "sms"
     assert row["conversation_id"] == request.conversation_id
     assert row["emergency_answer_shown"] is True
     assert row["status"] == "new" and row["contacted_at"] is None

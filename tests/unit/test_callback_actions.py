@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -17,9 +16,10 @@ from actions.callback import (
     name_answer,
 )
 from storage import callbacks as store
+from tests.support.content import domain
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain()
 SMS_SENDER = "+16175550142"
 CONSENTED = {"callback_consent": "yes"}
 

@@ -1,10 +1,10 @@
-"""Checks on everything the assistant says: the responses in data/content/*.yml.
+"""Checks on everything the assistant says: the responses in domain/responses/*.yml.
 
 The general checks (SMS length and character set, typography, no stop
 advice, no doses, no diagnoses) run on every response and every variant in
-every file in data/content, including files added later. The clinical checks
+every file in domain/responses, including files added later. The clinical checks
 (sources, required responses, emergency numbers, readability, length) run on
-data/content/clinical.yml.
+domain/responses/clinical.yml.
 
 Each test collects every problem it finds and fails once, listing the file,
 the response and the variant, so one run shows everything that needs fixing.
@@ -20,10 +20,10 @@ from typing import Any, Dict, List, NamedTuple, Optional
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = ROOT / "data" / "content"
+CONTENT_DIR = ROOT / "domain" / "responses"
 CLINICAL_FILE = "clinical.yml"
 
-SMS_CHANNEL = "twilio"
+SMS_CHANNEL = "sms"
 SMS_MAX_SEPTETS = 160
 WEB_MAX_SENTENCES = 4
 MAX_GRADE_LEVEL = 8.5
@@ -72,7 +72,7 @@ GSM7_BASIC = frozenset(
 # The extension table: each costs two septets (escape + character).
 GSM7_EXTENSION = frozenset("\f^{}\\[]~|€")
 
-# Typography that must not appear anywhere in data/content: it is not GSM-7
+# Typography that must not appear anywhere in domain/responses: it is not GSM-7
 # (it would turn an SMS into a 70-character UCS-2 message) and the web text
 # is kept to plain ASCII quotes and hyphens.
 TYPOGRAPHIC = {
@@ -176,7 +176,7 @@ class Variant(NamedTuple):
 
 
 def content_files() -> List[Path]:
-    """Every response file in data/content (Rasa reads .yml and .yaml)."""
+    """Every response file in domain/responses (Rasa reads .yml and .yaml)."""
     return sorted([*CONTENT_DIR.glob("*.yml"), *CONTENT_DIR.glob("*.yaml")])
 
 
@@ -195,7 +195,7 @@ def responses_of(path: Path) -> Dict[str, Any]:
 
 
 def variants(file_name: Optional[str] = None) -> List[Variant]:
-    """All variants in data/content, or only those in one file."""
+    """All variants in domain/responses, or only those in one file."""
     found = []
     for path in content_files():
         if file_name is not None and path.name != file_name:
@@ -352,7 +352,7 @@ def test_helpers_measure_what_they_claim() -> None:
     assert STOP_ADVICE.search("You should stop taking it.")
 
 
-# --- Checks on every file in data/content -------------------------------------
+# --- Checks on every file in domain/responses -------------------------------------
 def test_content_files_are_valid_response_files() -> None:
     problems = []
     files = content_files()
@@ -385,7 +385,7 @@ def test_content_files_are_valid_response_files() -> None:
                     for key in ("text", "image", "custom", "attachment", "elements")
                 ):
                     problems.append(f"{path.name}: {name} variant {index + 1}: empty")
-    fail_if(problems, "Invalid response files in data/content")
+    fail_if(problems, "Invalid response files in domain/responses")
 
 
 def test_no_response_is_defined_twice() -> None:
@@ -393,9 +393,9 @@ def test_no_response_is_defined_twice() -> None:
     for path in content_files():
         for name in responses_of(path):
             where.setdefault(str(name), []).append(path.name)
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = yaml.safe_load((ROOT / "domain" / "core.yml").read_text(encoding="utf-8"))
     for name in (domain or {}).get("responses") or {}:
-        where.setdefault(str(name), []).append("domain.yml")
+        where.setdefault(str(name), []).append("core.yml")
     problems = [
         f"{name}: defined in {', '.join(files)}"
         for name, files in sorted(where.items())

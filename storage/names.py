@@ -1,0 +1,7 @@
+"""Names the Rasa server's channels and the action server must agree on."""
+
+# The SMS channel's name, coming in and going out: domain responses have
+# `channel: sms` variants, and actions read it as the latest input channel.
+SMS_CHANNEL = "sms"
+# Message metadata key for an SMS sender's number (offered for a callback; never logged).
+SMS_SENDER_NUMBER_KEY = "sms_sender_number"
