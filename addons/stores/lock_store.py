@@ -1,4 +1,4 @@
-"""The lock store from LOCK_STORE_URL (see the package docstring).
+"""The lock store from LOCK_STORE_URL (see storage/settings.py).
 
 Rasa takes a lock per conversation so that its messages are handled one at a
 time, in order. One server can keep the locks in memory; several servers must
@@ -9,18 +9,18 @@ back, with nothing to stop another server doing the same in between (rasa
 issue #9213; the atomic ConcurrentRedisLockStore is Rasa Pro only). With one
 conversation's messages arriving at two servers at once, we saw two messages
 get the same ticket, user messages missing from the conversation, and a request
-hanging for a minute (tests/test_several_servers.py). AtomicRedisLockStore
+hanging for a minute (tests/integration/test_several_servers.py). AtomicRedisLockStore
 makes each of those changes one Redis transaction (WATCH/MULTI/EXEC, retried
 when another server changed the lock first).
 """
 
 import json
-from typing import Any, Callable, Dict, Optional, Tuple, Union
-from urllib.parse import unquote, urlsplit
+from typing import Any, Callable, Optional, Tuple, Union
 
 import redis
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import (
+    DEFAULT_SOCKET_TIMEOUT_IN_SECONDS,
     LOCK_LIFETIME,
     InMemoryLockStore,
     LockError,
@@ -35,24 +35,30 @@ KEEP = "keep"
 NewLock = Union[TicketLock, None, str]
 
 
-def redis_settings(url: str) -> Dict[str, Any]:
-    """RedisLockStore's arguments from redis[s]://[[user]:password@]host[:port][/db]."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+# Rasa's default database for locks, when the URL names none.
+DEFAULT_LOCK_DB = 1
+
+
+def redis_client(
+    url: str, socket_timeout: float = DEFAULT_SOCKET_TIMEOUT_IN_SECONDS
+) -> redis.Redis:
+    """A client for redis[s]://[[user]:password@]host[:port][/db] (database 1 by default)."""
+    if not url.startswith(("redis://", "rediss://")):
         raise ValueError("LOCK_STORE_URL must look like redis://[:password@]host[:port][/db].")
-    path = parts.path.strip("/")
-    return {
-        "host": parts.hostname,
-        "port": parts.port or 6379,
-        "db": int(path) if path else 1,
-        "username": unquote(parts.username) if parts.username else None,
-        "password": unquote(parts.password) if parts.password else None,
-        "use_ssl": parts.scheme == "rediss",
-    }
+    return redis.Redis.from_url(url, db=DEFAULT_LOCK_DB, socket_timeout=socket_timeout)
 
 
 class AtomicRedisLockStore(RedisLockStore):
     """RedisLockStore whose read-change-write steps are Redis transactions."""
+
+    def __init__(
+        self,
+        url: str,
+        key_prefix: Optional[str] = None,
+        socket_timeout: float = DEFAULT_SOCKET_TIMEOUT_IN_SECONDS,
+    ) -> None:
+        super().__init__(key_prefix=key_prefix, socket_timeout=socket_timeout)
+        self.red = redis_client(url, socket_timeout)
 
     def _change(
         self, conversation_id: str, change: Callable[[Optional[TicketLock]], Tuple[NewLock, Any]]
@@ -128,4 +134,4 @@ class ConfiguredLockStore:
         if url is None:
             return InMemoryLockStore()
         kwargs = dict(getattr(endpoint_config, "kwargs", None) or {})
-        return AtomicRedisLockStore(**redis_settings(url), **kwargs)
+        return AtomicRedisLockStore(url, **kwargs)

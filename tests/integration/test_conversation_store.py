@@ -8,7 +8,7 @@ from typing import Iterator, Tuple
 import pytest
 import requests
 
-from addons.stores.lock_store import redis_settings
+from addons.stores.lock_store import redis_client
 from storage.settings import DEFAULT_TRACKER_STORE_URL, tracker_store_url
 from tests.support.content import says
 from tests.support.reliability import client, health, new_sender, restart, running, started
@@ -72,18 +72,15 @@ def test_tracker_store_url_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tracker_store_url() == "postgresql://a:b@db/conversations"
 
 
-def test_redis_settings_from_a_url() -> None:
-    assert redis_settings("redis://:s%40cret@cache.internal:6380/2") == {
-        "host": "cache.internal",
-        "port": 6380,
-        "db": 2,
-        "username": None,
-        "password": "s@cret",
-        "use_ssl": False,
-    }
-    assert redis_settings("rediss://cache")["db"] == 1
+def test_the_lock_store_client_from_a_url() -> None:
+    settings = redis_client(
+        "redis://:s%40cret@cache.internal:6380/2"
+    ).connection_pool.connection_kwargs
+    assert (settings["host"], settings["port"], settings["db"]) == ("cache.internal", 6380, 2)
+    assert settings["password"] == "s@cret"
+    assert redis_client("rediss://cache").connection_pool.connection_kwargs["db"] == 1
     with pytest.raises(ValueError):
-        redis_settings("http://cache")
+        redis_client("http://cache")
 
 
 def test_without_a_token_the_http_api_is_off(servers_and_db) -> None:
