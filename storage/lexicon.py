@@ -1,13 +1,16 @@
 """Substance and twitching lexicons, loaded from data/lexicon/*.yml.
 
-Only PyYAML is used here, so the action server can import this module
-without rasa or spaCy.
+The NLU components (addons/nlu/) compile these files into the trained model:
+entity ruler patterns (plain data, built here) and the typo matcher. The
+action server reads the canonical values. Only PyYAML is used here, so the
+action server can import this module without rasa or spaCy.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import (
     Any,
@@ -20,6 +23,7 @@ from typing import (
     Sequence,
     Tuple,
     TypeVar,
+    Union,
 )
 
 import yaml
@@ -40,6 +44,9 @@ CLASS_LABELS: Mapping[str, str] = {
 }
 BODY_PARTS = ("legs", "arms", "face", "trunk", "whole_body")
 TWITCH_TIMINGS = ("falling_asleep", "at_rest", "all_the_time", "when_startled")
+BODY_PART_LABEL = "body_part"
+TIMING_LABEL = "twitch_timing"
+DURATION_LABEL = "duration"
 
 # Words this long or longer may be fuzzy-matched; shorter ones are too
 # easily confused ("oxy" vs "box").
@@ -51,6 +58,31 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 V = TypeVar("V")
+Pattern = Dict[str, Any]
+
+
+def project_path(path: Union[str, Path]) -> Path:
+    """A path from a component's config: relative ones start at the repository root.
+
+    So training gives the same model whatever the working directory.
+    """
+    path = Path(path)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def content_hash(paths: Iterable[Path], *texts: str) -> str:
+    """A hash of these files' bytes (and texts): a component's training cache key.
+
+    A missing file hashes as missing, so that training (not fingerprinting)
+    reports it.
+    """
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes() if path.is_file() else None
+        digest.update(b"missing;" if data is None else b"%d:%s" % (len(data), data))
+    for text in texts:
+        digest.update(text.encode())
+    return digest.hexdigest()
 
 
 def normalise(text: str) -> str:
@@ -102,22 +134,6 @@ class ContextRule:
     after: FrozenSet[str] = frozenset()
     gap: FrozenSet[str] = frozenset()
 
-    def match_at(self, tokens: Sequence[str], index: int) -> Optional[Tuple[int, int]]:
-        """The (start, end) token span of the longest context match, if any."""
-        if tokens[index] not in self.words:
-            return None
-        spans: List[Tuple[int, int]] = []
-        for start in range(index - 1, max(index - 2 - MAX_GAP_WORDS, -1), -1):
-            if tokens[start] in self.before:
-                spans.append((start, index + 1))
-            if tokens[start] not in self.gap:
-                break
-        if index + 1 < len(tokens) and tokens[index + 1] in self.after:
-            spans.append((index, index + 2))
-        if not spans:
-            return None
-        return max(spans, key=lambda span: span[1] - span[0])
-
     def token_patterns(self) -> List[List[Dict[str, Any]]]:
         """spaCy Matcher patterns (plain data) for this rule."""
         words = {"LOWER": {"IN": sorted(self.words)}}
@@ -156,9 +172,13 @@ class Substance:
         return (self.name, *self.brands, *self.street, *self.misspellings)
 
     @property
-    def context_words(self) -> FrozenSet[str]:
-        """Words that are only matched in context."""
-        return frozenset(word for rule in self.in_context for word in rule.words)
+    def fuzzy_forms(self) -> Tuple[str, ...]:
+        """Forms that typos are compared with.
+
+        Street words and listed misspellings are left out: they sit too close
+        to everyday words ("veeks" and "weeks", "valum" and "value").
+        """
+        return (self.name, *self.brands) if self.fuzzy_brands else (self.name,)
 
 
 @dataclass(frozen=True)
@@ -171,10 +191,50 @@ class PhraseGroup:
 
 
 @dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
-    value: Any
+class TypoMatcher:
+    """Guesses the substance a misspelled word names ("klonopinn", "fentanly").
+
+    Plain data (see to_json), so that the trained model carries it.
+    """
+
+    # Normalised name or brand -> (entity label, canonical name).
+    targets: Mapping[str, Tuple[str, str]]
+    # Common words and context-only words: never guessed, never targets.
+    excluded: FrozenSet[str]
+
+    def match(self, word: str) -> Optional[Tuple[str, str]]:
+        """(entity label, canonical name) of the closest name or brand, if any.
+
+        1 edit is allowed for 5-7 letters, 2 for 8 or more. None for excluded
+        words, for shorter words, and when two substances are equally close.
+        """
+        word = normalise(word)
+        limit = max_fuzzy_distance(word)
+        if not word.isalpha() or limit == 0 or word in self.excluded:
+            return None
+        best = limit + 1
+        found: set[Tuple[str, str]] = set()
+        for form, target in self.targets.items():
+            if abs(len(form) - len(word)) > limit:
+                continue
+            distance = damerau_levenshtein(word, form)
+            if distance < best:
+                best, found = distance, {target}
+            elif distance == best:
+                found.add(target)
+        if best > limit or len(found) != 1:
+            return None
+        return found.pop()
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"targets": dict(self.targets), "excluded": sorted(self.excluded)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TypoMatcher:
+        return cls(
+            targets={form: (label, name) for form, (label, name) in data["targets"].items()},
+            excluded=frozenset(data["excluded"]),
+        )
 
 
 def _index_forms(pairs: Iterable[Tuple[str, V]], what: str) -> Dict[str, V]:
@@ -190,133 +250,30 @@ def _index_forms(pairs: Iterable[Tuple[str, V]], what: str) -> Dict[str, V]:
     return index
 
 
-def _scan(
-    tokens: Sequence[str],
-    forms: Mapping[str, V],
-    rules: Sequence[Tuple[ContextRule, V]],
-) -> List[_Span]:
-    """Finds phrases and context matches; the longest match wins overlaps."""
-    longest = max((len(form.split()) for form in forms), default=0)
-    candidates: List[_Span] = []
-    for start in range(len(tokens)):
-        for end in range(start + 1, min(start + longest, len(tokens)) + 1):
-            key = " ".join(tokens[start:end])
-            if key in forms:
-                candidates.append(_Span(start, end, forms[key]))
-        for rule, value in rules:
-            match = rule.match_at(tokens, start)
-            if match:
-                candidates.append(_Span(match[0], match[1], value))
-    candidates.sort(key=lambda c: (-(c.end - c.start), c.start))
-    taken: set[int] = set()
-    chosen: List[_Span] = []
-    for candidate in candidates:
-        covered = range(candidate.start, candidate.end)
-        if not taken.intersection(covered):
-            taken.update(covered)
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda c: c.start)
-
-
-def _fuzzy_forms(substance: Substance) -> Tuple[str, ...]:
-    """Forms that typos are compared with.
-
-    Street words and listed misspellings are left out: they sit too close to
-    everyday words ("veeks" and "weeks", "valum" and "value").
-    """
-    if substance.fuzzy_brands:
-        return (substance.name, *substance.brands)
-    return (substance.name,)
-
-
-def _unique(values: Iterable[V]) -> List[V]:
-    seen: List[V] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
-
-
 class SubstanceLexicon:
-    """Looks up substances by name, brand, street name or misspelling."""
+    """The substances, checked: no form names two substances."""
 
-    def __init__(
-        self,
-        substances: Sequence[Substance],
-        common_words: Iterable[str] = (),
-    ) -> None:
+    def __init__(self, substances: Sequence[Substance], common_words: Iterable[str] = ()) -> None:
         self.substances: Tuple[Substance, ...] = tuple(substances)
         self.common_words: FrozenSet[str] = frozenset(normalise(word) for word in common_words)
-        self._by_name = {substance.name: substance for substance in self.substances}
-        self._forms = _index_forms(
+        _index_forms(
             ((form, s.name) for s in self.substances for form in s.surface_forms),
             "substance",
         )
-        self._rules = [(rule, s.name) for s in self.substances for rule in s.in_context]
+
+    def typo_matcher(self) -> TypoMatcher:
+        """The fuzzy matcher over names and brands (see Substance.fuzzy_forms)."""
         # Context-only words must never slip in through fuzzy matching.
-        self._no_fuzzy = self.common_words | frozenset(
-            word for rule, _ in self._rules for word in rule.words
-        )
-        self._fuzzy_targets = {
-            form: s.name
-            for s in self.substances
-            for form in map(normalise, _fuzzy_forms(s))
-            if form.isalpha() and len(form) >= MIN_FUZZY_LENGTH and form not in self._no_fuzzy
+        excluded = self.common_words | {
+            word for s in self.substances for rule in s.in_context for word in rule.words
         }
-
-    def get(self, name: str) -> Substance:
-        """The entry with this canonical name (KeyError if there is none)."""
-        return self._by_name[name]
-
-    def surface_forms(self) -> Dict[str, Substance]:
-        """Normalised standalone form -> substance."""
-        return {form: self._by_name[name] for form, name in self._forms.items()}
-
-    def exact(self, surface: str) -> Optional[Substance]:
-        name = self._forms.get(normalise(surface))
-        return self._by_name[name] if name else None
-
-    def fuzzy(self, word: str) -> Optional[Substance]:
-        """The substance whose name or brand is closest to this typo.
-
-        1 edit is allowed for 5-7 letters, 2 for 8 or more. Returns None for
-        common English words, for shorter words, and when two substances are
-        equally close.
-        """
-        word = normalise(word)
-        limit = max_fuzzy_distance(word)
-        if not word.isalpha() or limit == 0 or word in self._no_fuzzy:
-            return None
-        best = limit + 1
-        names: set[str] = set()
-        for form, name in self._fuzzy_targets.items():
-            if abs(len(form) - len(word)) > limit:
-                continue
-            distance = damerau_levenshtein(word, form)
-            if distance < best:
-                best, names = distance, {name}
-            elif distance == best:
-                names.add(name)
-        if best > limit or len(names) != 1:
-            return None
-        return self._by_name[names.pop()]
-
-    def lookup(self, surface: str) -> Optional[Substance]:
-        """Exact match on any standalone form, else a fuzzy single-word match."""
-        return self.exact(surface) or self.fuzzy(surface)
-
-    def find(self, text: str) -> List[Substance]:
-        """Substances named anywhere in free text, in order, without repeats."""
-        tokens = normalise(text).split()
-        spans = _scan(tokens, self._forms, self._rules)
-        covered = {i for span in spans for i in range(span.start, span.end)}
-        for i, token in enumerate(tokens):
-            if i not in covered:
-                substance = self.fuzzy(token)
-                if substance:
-                    spans.append(_Span(i, i + 1, substance.name))
-        spans.sort(key=lambda s: s.start)
-        return [self._by_name[name] for name in _unique(s.value for s in spans)]
+        targets = {
+            form: (s.entity_label, s.name)
+            for s in self.substances
+            for form in map(normalise, s.fuzzy_forms)
+            if form.isalpha() and len(form) >= MIN_FUZZY_LENGTH and form not in excluded
+        }
+        return TypoMatcher(targets, frozenset(excluded))
 
 
 @dataclass(frozen=True)
@@ -327,40 +284,69 @@ class TwitchingLexicon:
     timings: Tuple[PhraseGroup, ...]
     duration_phrases: Tuple[str, ...]
     duration_patterns: Tuple[List[Dict[str, Any]], ...]
-    _body_forms: Dict[str, str] = field(init=False, repr=False, compare=False)
-    _timing_forms: Dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Frozen dataclass: the derived indexes are set once, here.
-        object.__setattr__(self, "_body_forms", _group_index(self.body_parts))
-        object.__setattr__(self, "_timing_forms", _group_index(self.timings))
-
-    def body_part(self, surface: str) -> Optional[str]:
-        """Canonical body part for a standalone phrase ("calves" -> "legs")."""
-        return self._body_forms.get(normalise(surface))
-
-    def timing(self, surface: str) -> Optional[str]:
-        """Canonical timing for a standalone phrase ("at night" -> ...)."""
-        return self._timing_forms.get(normalise(surface))
-
-    def find_body_parts(self, text: str) -> List[str]:
-        return _find_values(text, self._body_forms, self.body_parts)
-
-    def find_timings(self, text: str) -> List[str]:
-        return _find_values(text, self._timing_forms, self.timings)
+        for groups in (self.body_parts, self.timings):
+            _index_forms(
+                ((phrase, group.value) for group in groups for phrase in group.phrases),
+                "twitching",
+            )
 
 
-def _group_index(groups: Sequence[PhraseGroup]) -> Dict[str, str]:
-    return _index_forms(
-        ((phrase, group.value) for group in groups for phrase in group.phrases),
-        "twitching",
-    )
+# --------------------------------------------------------------- entity ruler patterns
 
 
-def _find_values(text: str, forms: Mapping[str, str], groups: Sequence[PhraseGroup]) -> List[str]:
-    rules = [(rule, group.value) for group in groups for rule in group.in_context]
-    spans = _scan(normalise(text).split(), forms, rules)
-    return _unique(str(span.value) for span in spans)
+def _variants(form: str) -> List[str]:
+    """The form as written plus its normalised spelling ("k-pin", "k pin")."""
+    return list(dict.fromkeys([form, normalise(form)]))
+
+
+def _patterns(
+    label: str,
+    value: Optional[str],
+    phrases: Iterable[str],
+    rules: Iterable[ContextRule] = (),
+) -> List[Pattern]:
+    id_field = {"id": value} if value else {}
+    patterns: List[Pattern] = [
+        {"label": label, "pattern": variant, **id_field}
+        for phrase in phrases
+        for variant in _variants(phrase)
+    ]
+    patterns += [
+        {"label": label, "pattern": tokens, **id_field}
+        for rule in rules
+        for tokens in rule.token_patterns()
+    ]
+    return patterns
+
+
+def _group_patterns(label: str, groups: Sequence[PhraseGroup]) -> List[Pattern]:
+    return [
+        pattern
+        for group in groups
+        for pattern in _patterns(label, group.value, group.phrases, group.in_context)
+    ]
+
+
+def ruler_patterns(substances: SubstanceLexicon, twitching: TwitchingLexicon) -> List[Pattern]:
+    """spaCy entity ruler patterns for every entity in the lexicon.
+
+    Substance, body part and timing patterns carry the canonical value as
+    their id; durations have none (their value is the text).
+    """
+    patterns = [
+        pattern
+        for s in substances.substances
+        for pattern in _patterns(s.entity_label, s.name, s.surface_forms, s.in_context)
+    ]
+    patterns += _group_patterns(BODY_PART_LABEL, twitching.body_parts)
+    patterns += _group_patterns(TIMING_LABEL, twitching.timings)
+    patterns += _patterns(DURATION_LABEL, None, twitching.duration_phrases)
+    patterns += [
+        {"label": DURATION_LABEL, "pattern": tokens} for tokens in twitching.duration_patterns
+    ]
+    return patterns
 
 
 # --------------------------------------------------------------- loading

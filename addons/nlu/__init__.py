@@ -1,1 +1,1 @@
-"""NLU components: lexicon entities and the crisis backstop (config.yml)."""
+"""NLU components (config.yml): the tokenizer, lexicon entities and the crisis backstop."""

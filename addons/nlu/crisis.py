@@ -20,9 +20,9 @@ logged, never the message text.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import spacy
@@ -40,14 +40,18 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from storage.lexicon import content_hash, project_path
+
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LEXICON = "data/lexicon/crisis.yml"
+# What training writes into the model.
+LEXICON_FILE = "crisis.json"
 BACKSTOP_KEY = "crisis_backstop"
 DEMOTED = "model_emergency_not_confirmed"
 SCOPES = ("overlap", "clause")
@@ -92,11 +96,6 @@ class CrisisLexicon:
             self._vetoes.add(name, veto["patterns"])
             self._scopes[name] = veto["scope"]
             self._veto_intents[name] = list(veto.get("intents") or self.priority)
-
-    @classmethod
-    def load(cls, path: Path) -> CrisisLexicon:
-        with path.open(encoding="utf-8") as handle:
-            return cls(yaml.safe_load(handle))
 
     @property
     def intents(self) -> List[str]:
@@ -157,9 +156,15 @@ class CrisisLexicon:
         return ids
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class CrisisBackstop(GraphComponent, IntentClassifier):
-    """Forces the emergency intent when the crisis lexicon matches."""
+    """Forces the emergency intent when the crisis lexicon matches.
+
+    Training reads data/lexicon/crisis.yml, checks it (a broken pattern fails
+    training) and writes it into the model, so that the model runs without the
+    file and with the patterns it was tested with. An edit of the file changes
+    the component's fingerprint: `rasa train` then retrains this component alone.
+    """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -172,12 +177,37 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
             "confirm_model_emergency": 0.9,
         }
 
-    def __init__(self, config: Dict[Text, Any], lexicon: CrisisLexicon) -> None:
-        self.component_config = config
-        self.lexicon = lexicon
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Lists required dependencies (see parent class for full docstring)."""
+        return ["spacy"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The lexicon file's contents: an edit retrains this component."""
+        config = {**cls.get_default_config(), **config}
+        return content_hash([project_path(config["lexicon"])])
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        lexicon: Optional[CrisisLexicon] = None,
+    ) -> None:
+        self.component_config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._lexicon = lexicon
         # The patterns are written for spaCy's blank English tokenizer on
         # lower-case text ("ISNT" splits differently from "isnt").
         self._tokenizer = spacy.blank("en").tokenizer
+
+    @property
+    def lexicon(self) -> CrisisLexicon:
+        if self._lexicon is None:
+            raise RuntimeError("CrisisBackstop is not trained.")
+        return self._lexicon
 
     @classmethod
     def create(
@@ -187,12 +217,35 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisBackstop:
-        """Loads the lexicon; a missing or broken lexicon fails loudly."""
-        config = {**cls.get_default_config(), **config}
-        path = Path(config["lexicon"])
-        if not path.is_absolute():
-            path = REPO_ROOT / path
-        return cls(config, CrisisLexicon.load(path))
+        """An untrained component: train() reads the lexicon."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Checks the lexicon file and writes it into the model.
+
+        The training data is not used: the lexicon is the only input. The
+        patterns are checked as loading will read them: after a JSON round trip.
+        """
+        with project_path(self.component_config["lexicon"]).open(encoding="utf-8") as handle:
+            data = json.loads(json.dumps(yaml.safe_load(handle)))
+        self._lexicon = CrisisLexicon(data)
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / LEXICON_FILE).write_text(json.dumps(data), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> CrisisBackstop:
+        """Reads the patterns from the model, never from data/lexicon."""
+        with model_storage.read_from(resource) as directory:
+            data = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, CrisisLexicon(data))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets the emergency intent on messages that describe an emergency."""

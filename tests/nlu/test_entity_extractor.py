@@ -1,67 +1,43 @@
-"""LexiconEntityExtractor on Messages processed by the real SpacyNLP and SpacyTokenizer."""
+"""LexiconEntityExtractor as Rasa runs it: trained into model storage, loaded back.
 
+Messages go through BlankEnglishTokenizer first, as in config.yml (see
+tests/nlu/pipeline.py). The last tests check config.yml's training graph.
+"""
+
+import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa.engine import validation
-from rasa.engine.exceptions import GraphSchemaValidationException
-from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.data import TrainingType
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.utils.io import read_yaml_file
 
-from addons.nlu.build_pipeline import build_nlp, write_pipeline
 from addons.nlu.entities import FUZZY_CONFIDENCE, LexiconEntityExtractor
+from storage.lexicon import LEXICON_DIR, REPO_ROOT
+from tests.nlu.pipeline import CONTEXT, Entity, Pipeline, train
 
-Entity = Dict[str, Any]
-
-
-class Pipeline:
-    """SpacyNLP -> SpacyTokenizer -> LexiconEntityExtractor, as in config.yml."""
-
-    def __init__(self, model_dir: Path, storage_dir: Path, **extractor_config: Any) -> None:
-        storage = LocalModelStorage(storage_dir)
-        context = ExecutionContext(GraphSchema({}), "test")
-        self.spacy_nlp = SpacyNLP.create(
-            {**SpacyNLP.get_default_config(), "model": str(model_dir)},
-            storage,
-            Resource("spacy_nlp"),
-            context,
-        )
-        self.tokenizer = SpacyTokenizer.create(
-            SpacyTokenizer.get_default_config(), storage, Resource("tokenizer"), context
-        )
-        self.extractor = LexiconEntityExtractor.create(
-            extractor_config, storage, Resource("extractor"), context
-        )
-
-    def process(self, message: Message) -> List[Entity]:
-        model = self.spacy_nlp.provide()
-        messages = self.spacy_nlp.process([message], model)
-        messages = self.tokenizer.process(messages)
-        messages = self.extractor.process(messages, model)
-        return messages[0].get(ENTITIES, [])
-
-    def parse(self, text: str) -> List[Entity]:
-        return self.process(Message(data={TEXT: text}))
+LEXICON_FILES = {
+    "substances": "substances.yml",
+    "twitching": "twitching.yml",
+    "common_words": "common_words.yml",
+}
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pipeline") / "spacy_pipeline"
-    write_pipeline(build_nlp(), out)
-    return out
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("model"))
 
 
-@pytest.fixture(scope="session")
-def pipeline(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
-    return Pipeline(model_dir, tmp_path_factory.mktemp("storage"))
+def copy_lexicon(folder: Path) -> Dict[str, Any]:
+    """The lexicon files copied to `folder`, and the extractor config that reads them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in LEXICON_FILES.values():
+        shutil.copy(LEXICON_DIR / name, folder / name)
+    return {key: str(folder / name) for key, name in LEXICON_FILES.items()}
 
 
 def pairs(entities: List[Entity]) -> List[tuple]:
@@ -74,7 +50,7 @@ def find(entities: List[Entity], value: str) -> Optional[Entity]:
 
 def test_entities_from_the_ruler(pipeline: Pipeline) -> None:
     text = "My LEGS jerk at night since I started Oxy"
-    entities = pipeline.parse(text)
+    entities = pipeline.entities(text)
     assert pairs(entities) == [
         ("body_part", "legs"),
         ("twitch_timing", "falling_asleep"),
@@ -89,7 +65,7 @@ def test_entities_from_the_ruler(pipeline: Pipeline) -> None:
 
 
 def test_texted_benzos_and_percs(pipeline: Pipeline) -> None:
-    entities = pipeline.parse("been on xannies and percs for like 2 weeks")
+    entities = pipeline.entities("been on xannies and percs for like 2 weeks")
     assert pairs(entities) == [
         ("benzodiazepine", "alprazolam"),
         ("opioid", "oxycodone"),
@@ -108,7 +84,7 @@ def test_texted_benzos_and_percs(pipeline: Pipeline) -> None:
     ],
 )
 def test_fuzzy_hits(pipeline: Pipeline, text: str, word: str, label: str, value: str) -> None:
-    entity = find(pipeline.parse(text), value)
+    entity = find(pipeline.entities(text), value)
     assert entity is not None
     assert entity["entity"] == label
     assert entity["confidence_entity"] == FUZZY_CONFIDENCE
@@ -116,7 +92,7 @@ def test_fuzzy_hits(pipeline: Pipeline, text: str, word: str, label: str, value:
 
 
 def test_listed_misspellings_are_exact_matches(pipeline: Pipeline) -> None:
-    entities = pipeline.parse("xanex, klonipin and fentanil")
+    entities = pipeline.entities("xanex, klonipin and fentanil")
     assert pairs(entities) == [
         ("benzodiazepine", "alprazolam"),
         ("benzodiazepine", "clonazepam"),
@@ -126,23 +102,23 @@ def test_listed_misspellings_are_exact_matches(pipeline: Pipeline) -> None:
 
 
 def test_no_fuzzy_hits_on_common_words(pipeline: Pipeline) -> None:
-    assert pipeline.parse("extra taxes first, phone bills and bars") == []
-    assert pipeline.parse("thinking about my models and doors") == []
+    assert pipeline.entities("extra taxes first, phone bills and bars") == []
+    assert pipeline.entities("thinking about my models and doors") == []
 
 
 def test_words_inside_an_entity_are_not_matched_again(pipeline: Pipeline) -> None:
-    assert pairs(pipeline.parse("xanax bars")) == [("benzodiazepine", "alprazolam")]
+    assert pairs(pipeline.entities("xanax bars")) == [("benzodiazepine", "alprazolam")]
 
 
-def test_fuzzy_matching_can_be_switched_off(model_dir: Path, tmp_path: Path) -> None:
-    pipeline = Pipeline(model_dir, tmp_path, fuzzy=False)
-    assert pipeline.parse("been using fentanly") == []
+def test_fuzzy_matching_can_be_switched_off(tmp_path: Path) -> None:
+    pipeline = Pipeline(tmp_path, extractor={"fuzzy": False})
+    assert pipeline.entities("been using fentanly") == []
 
 
 def test_entities_from_earlier_extractors_are_kept(pipeline: Pipeline) -> None:
     earlier = {"entity": "other", "value": "x", "start": 0, "end": 1}
-    message = Message(data={TEXT: "benzos", ENTITIES: [earlier]})
-    assert pairs(pipeline.process(message)) == [
+    message = pipeline.process(Message(data={TEXT: "benzos", ENTITIES: [earlier]}))
+    assert pairs(message.get(ENTITIES)) == [
         ("other", "x"),
         ("benzodiazepine", "benzodiazepine"),
     ]
@@ -150,43 +126,75 @@ def test_entities_from_earlier_extractors_are_kept(pipeline: Pipeline) -> None:
 
 def test_offsets_survive_text_that_lower_casing_lengthens(pipeline: Pipeline) -> None:
     text = "İstanbul trip, then xanax"
-    entity = find(pipeline.parse(text), "alprazolam")
+    entity = find(pipeline.entities(text), "alprazolam")
     assert entity is not None
     assert text[entity["start"] : entity["end"]] == "xanax"
 
 
 def test_empty_text(pipeline: Pipeline) -> None:
-    assert pipeline.parse("") == []
+    assert pipeline.entities("") == []
 
 
-def recipe_config(pipeline: List[Dict[str, Any]]) -> Dict[str, Any]:
-    return {"recipe": "default.v1", "language": "en", "pipeline": pipeline}
+# ------------------------------------------------------------ the model, not the files
 
 
-def test_rasa_accepts_the_component_in_a_spacy_pipeline(model_dir: Path) -> None:
-    config = recipe_config(
-        [
-            {"name": "SpacyNLP", "model": str(model_dir)},
-            {"name": "SpacyTokenizer"},
-            {"name": "addons.nlu.entities.LexiconEntityExtractor"},
-            {"name": "CountVectorsFeaturizer"},
-            {"name": "DIETClassifier", "epochs": 1},
-        ],
+def test_the_trained_component_reads_the_model_not_the_lexicon(tmp_path: Path) -> None:
+    trained = train(LexiconEntityExtractor, copy_lexicon(tmp_path / "lexicon"), tmp_path / "model")
+    shutil.rmtree(tmp_path / "lexicon")
+    extractor = LexiconEntityExtractor.load(*trained, CONTEXT)
+    message = Message(data={TEXT: "popping zannies and fentanly"})
+    extractor.process([message])
+    assert pairs(message.get(ENTITIES)) == [
+        ("benzodiazepine", "alprazolam"),
+        ("opioid", "fentanyl"),
+    ]
+
+
+def test_a_lexicon_edit_changes_the_fingerprint(tmp_path: Path) -> None:
+    config = copy_lexicon(tmp_path)
+    before = LexiconEntityExtractor.fingerprint_addon(config)
+    assert LexiconEntityExtractor.fingerprint_addon(dict(config)) == before
+    for key in LEXICON_FILES:
+        path = Path(config[key])
+        original = path.read_text()
+        path.write_text(original + "\n")
+        assert LexiconEntityExtractor.fingerprint_addon(config) != before, key
+        path.write_text(original)
+    assert LexiconEntityExtractor.fingerprint_addon(config) == before
+
+
+def test_default_paths_are_the_repository_lexicon() -> None:
+    assert LexiconEntityExtractor.fingerprint_addon({}) == LexiconEntityExtractor.fingerprint_addon(
+        {key: str(LEXICON_DIR / name) for key, name in LEXICON_FILES.items()}
     )
-    graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU)
+
+
+def test_a_broken_pattern_fails_training(tmp_path: Path) -> None:
+    config = copy_lexicon(tmp_path / "lexicon")
+    # A misspelt token attribute: the entity ruler validates its patterns.
+    Path(config["twitching"]).write_text("durations:\n  patterns:\n    - [{LOWR: x}]\n")
+    with pytest.raises(ValueError, match="LOWR"):
+        train(LexiconEntityExtractor, config, tmp_path / "model")
+
+
+# ------------------------------------------------------------ config.yml
+
+
+def test_config_yml_is_a_valid_rasa_graph_without_a_spacy_pipeline_on_disk() -> None:
+    config = read_yaml_file(str(REPO_ROOT / "config.yml"))
+    names = [component["name"] for component in config["pipeline"]]
+    assert "SpacyNLP" not in names and "build/" not in (REPO_ROOT / "config.yml").read_text()
+    graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.BOTH)
     validation.validate(graph)
-    assert "run_addons.nlu.entities.LexiconEntityExtractor2" in graph.predict_schema.nodes
-
-
-def test_rasa_rejects_the_component_without_spacy(model_dir: Path) -> None:
-    config = recipe_config(
-        [
-            {"name": "WhitespaceTokenizer"},
-            {"name": "addons.nlu.entities.LexiconEntityExtractor"},
-            {"name": "CountVectorsFeaturizer"},
-            {"name": "DIETClassifier", "epochs": 1},
-        ],
-    )
-    graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU)
-    with pytest.raises(GraphSchemaValidationException):
-        validation.validate(graph)
+    train = graph.train_schema.nodes
+    predict = graph.predict_schema.nodes
+    for component in (
+        "addons.nlu.entities.LexiconEntityExtractor",
+        "addons.nlu.crisis.CrisisBackstop",
+    ):
+        index = names.index(component)
+        trained = train[f"train_{component}{index}"]
+        assert trained.fn == "train" and trained.is_target
+        run = predict[f"run_{component}{index}"]
+        assert run.constructor_name == "load"
+        assert run.resource is not None and run.resource.name == f"train_{component}{index}"

@@ -1,4 +1,9 @@
-"""The lexicon data in data/lexicon/ and the pure-Python loader around it."""
+"""The lexicon files in data/lexicon/, through the pipeline that runs them.
+
+The data checks read the YAML (and the loader the components train with);
+every lookup goes through the trained entity extractor (tests/nlu/pipeline.py):
+a substance is "found" when the extractor gives an entity for it.
+"""
 
 from pathlib import Path
 from typing import Any, Dict, List
@@ -6,6 +11,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from addons.nlu.entities import EXACT_CONFIDENCE, FUZZY_CONFIDENCE
 from storage.lexicon import (
     BODY_PARTS,
     DEFAULT_SUBSTANCES_PATH,
@@ -13,14 +19,14 @@ from storage.lexicon import (
     REPO_ROOT,
     SUBSTANCE_CLASSES,
     TWITCH_TIMINGS,
-    Substance,
-    SubstanceLexicon,
-    TwitchingLexicon,
     damerau_levenshtein,
     load_substances,
     load_twitching,
     normalise,
 )
+from tests.nlu.pipeline import Entity, Pipeline
+
+SUBSTANCE_LABELS = {"opioid", "benzodiazepine", "alcohol", "other_substance"}
 
 EXPECTED_NAMES = {
     "opioid": [
@@ -95,13 +101,8 @@ AMBIGUOUS_WORDS = [
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> SubstanceLexicon:
-    return load_substances()
-
-
-@pytest.fixture(scope="module")
-def twitching() -> TwitchingLexicon:
-    return load_twitching()
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("model"))
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +110,14 @@ def raw_substances() -> List[Dict[str, Any]]:
     return yaml.safe_load(DEFAULT_SUBSTANCES_PATH.read_text())["substances"]
 
 
-def name_of(substance: Any) -> Any:
-    return substance.name if isinstance(substance, Substance) else substance
+def found(pipeline: Pipeline, text: str, labels: Any = SUBSTANCE_LABELS) -> List[Entity]:
+    """The entities with these labels, in order."""
+    return [e for e in pipeline.entities(text) if e["entity"] in labels]
+
+
+def values(pipeline: Pipeline, text: str, labels: Any = SUBSTANCE_LABELS) -> List[str]:
+    """Their canonical values, without repeats."""
+    return list(dict.fromkeys(e["value"] for e in found(pipeline, text, labels)))
 
 
 # ------------------------------------------------------------ data sanity
@@ -121,8 +128,10 @@ def test_default_paths_are_in_the_repo_not_the_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert DEFAULT_SUBSTANCES_PATH == REPO_ROOT / "data" / "lexicon" / "substances.yml"
-    assert load_substances().lookup("xanax") is not None
-    assert load_twitching().body_part("legs") == "legs"
+    assert load_substances().substances and load_twitching().body_parts
+    pipeline = Pipeline(tmp_path / "model")  # the components' default paths
+    assert values(pipeline, "xanax") == ["alprazolam"]
+    assert values(pipeline, "legs", {"body_part"}) == ["legs"]
 
 
 def test_sources_are_named_at_the_top_of_the_substance_file() -> None:
@@ -139,10 +148,11 @@ def test_every_entry_has_a_valid_class_and_a_lower_case_name(
         assert entry["name"] == entry["name"].strip().lower()
 
 
-def test_the_expected_substances_are_there(lexicon: SubstanceLexicon) -> None:
+def test_the_expected_substances_are_there() -> None:
+    classes = {s.name: s.substance_class for s in load_substances().substances}
     for substance_class, names in EXPECTED_NAMES.items():
         for name in names:
-            assert lexicon.get(name).substance_class == substance_class
+            assert classes[name] == substance_class
 
 
 def test_no_surface_form_maps_to_two_canonical_names(
@@ -186,18 +196,20 @@ def test_loading_rejects_malformed_entries(tmp_path: Path, entry: str) -> None:
 
 
 @pytest.mark.parametrize("word", AMBIGUOUS_WORDS)
-def test_ambiguous_words_are_not_matched_alone(lexicon: SubstanceLexicon, word: str) -> None:
-    assert lexicon.lookup(word) is None
-    assert lexicon.find(f"the {word} was there") == []
+def test_ambiguous_words_are_not_matched_alone(pipeline: Pipeline, word: str) -> None:
+    assert found(pipeline, word) == []
+    assert found(pipeline, f"the {word} was there") == []
 
 
-def test_context_words_are_never_standalone_forms(lexicon: SubstanceLexicon) -> None:
-    forms = lexicon.surface_forms()
-    for substance in lexicon.substances:
-        assert not substance.context_words & forms.keys(), substance.name
+def test_context_words_are_never_standalone_forms() -> None:
+    substances = load_substances().substances
+    forms = {normalise(form) for s in substances for form in s.surface_forms}
+    for substance in substances:
+        context_words = {word for rule in substance.in_context for word in rule.words}
+        assert not context_words & forms, substance.name
 
 
-# ------------------------------------------------------------ lookups
+# ------------------------------------------------------------ names on their own
 
 
 @pytest.mark.parametrize(
@@ -241,20 +253,15 @@ def test_context_words_are_never_standalone_forms(lexicon: SubstanceLexicon) -> 
         ("kratom", "kratom"),
     ],
 )
-def test_lookup_exact_forms(lexicon: SubstanceLexicon, surface: str, name: str) -> None:
-    assert name_of(lexicon.lookup(surface)) == name
+def test_exact_forms(pipeline: Pipeline, surface: str, name: str) -> None:
+    entities = found(pipeline, surface)
+    assert [e["value"] for e in entities] == [name]
+    assert entities[0]["confidence_entity"] == EXACT_CONFIDENCE
 
 
-def test_substances_carry_class_and_entity_label(lexicon: SubstanceLexicon) -> None:
-    xanax = lexicon.lookup("xanax")
-    kratom = lexicon.lookup("kratom")
-    assert xanax is not None and kratom is not None
-    assert (xanax.name, xanax.substance_class, xanax.entity_label) == (
-        "alprazolam",
-        "benzodiazepine",
-        "benzodiazepine",
-    )
-    assert (kratom.substance_class, kratom.entity_label) == ("other", "other_substance")
+def test_substances_carry_their_class_as_entity_label(pipeline: Pipeline) -> None:
+    labels = [(e["entity"], e["value"]) for e in found(pipeline, "xanax and kratom")]
+    assert labels == [("benzodiazepine", "alprazolam"), ("other_substance", "kratom")]
 
 
 @pytest.mark.parametrize(
@@ -273,9 +280,10 @@ def test_substances_carry_class_and_entity_label(lexicon: SubstanceLexicon) -> N
         ("Suboxome", "buprenorphine"),
     ],
 )
-def test_lookup_guesses_typos(lexicon: SubstanceLexicon, typo: str, name: str) -> None:
-    assert lexicon.exact(typo) is None
-    assert name_of(lexicon.lookup(typo)) == name
+def test_typos_are_guessed(pipeline: Pipeline, typo: str, name: str) -> None:
+    entities = found(pipeline, typo)
+    assert [e["value"] for e in entities] == [name]
+    assert entities[0]["confidence_entity"] == FUZZY_CONFIDENCE  # not an exact form
 
 
 @pytest.mark.parametrize(
@@ -288,8 +296,8 @@ def test_lookup_guesses_typos(lexicon: SubstanceLexicon, typo: str, name: str) -
         "ritalin",  # not in the lexicon
     ],
 )
-def test_lookup_does_not_stretch_typos(lexicon: SubstanceLexicon, word: str) -> None:
-    assert lexicon.lookup(word) is None
+def test_typos_are_not_stretched(pipeline: Pipeline, word: str) -> None:
+    assert found(pipeline, word) == []
 
 
 @pytest.mark.parametrize(
@@ -313,16 +321,21 @@ def test_lookup_does_not_stretch_typos(lexicon: SubstanceLexicon, word: str) -> 
         "value",
     ],
 )
-def test_common_words_are_never_guessed(lexicon: SubstanceLexicon, word: str) -> None:
-    assert lexicon.lookup(word) is None
+def test_common_words_are_never_guessed(pipeline: Pipeline, word: str) -> None:
+    assert found(pipeline, word) == []
 
 
-def test_fuzzy_refuses_a_tie_between_two_substances() -> None:
-    lexicon = SubstanceLexicon(
-        [Substance("abcdef", "other"), Substance("abcdeg", "other")], common_words=[]
+def test_a_typo_between_two_substances_is_not_guessed(tmp_path: Path) -> None:
+    substances = tmp_path / "substances.yml"
+    substances.write_text(
+        "substances:\n" "  - {name: abcdef, class: other}\n" "  - {name: abcdeg, class: other}\n"
     )
-    assert lexicon.fuzzy("abcdex") is None
-    assert name_of(lexicon.fuzzy("abcdeff")) == "abcdef"
+    common_words = tmp_path / "common_words.yml"
+    common_words.write_text("words: []\n")
+    config = {"substances": str(substances), "common_words": str(common_words)}
+    pipeline = Pipeline(tmp_path / "model", extractor=config)
+    assert found(pipeline, "abcdex") == []
+    assert values(pipeline, "abcdeff") == ["abcdef"]
 
 
 def test_damerau_levenshtein() -> None:
@@ -332,7 +345,7 @@ def test_damerau_levenshtein() -> None:
     assert damerau_levenshtein("", "abc") == 3
 
 
-# ------------------------------------------------------------ find in text
+# ------------------------------------------------------------ names in text
 
 
 @pytest.mark.parametrize(
@@ -350,14 +363,15 @@ def test_damerau_levenshtein() -> None:
         ("i had a few beers", ["alcohol"]),
     ],
 )
-def test_find_in_free_text(lexicon: SubstanceLexicon, text: str, names: List[str]) -> None:
-    assert [s.name for s in lexicon.find(text)] == names
+def test_substances_in_free_text(pipeline: Pipeline, text: str, names: List[str]) -> None:
+    assert values(pipeline, text) == names
 
 
 # ------------------------------------------------------------ twitching
 
 
-def test_twitching_values_are_the_canonical_ones(twitching: TwitchingLexicon) -> None:
+def test_twitching_values_are_the_canonical_ones() -> None:
+    twitching = load_twitching()
     assert [group.value for group in twitching.body_parts] == list(BODY_PARTS)
     assert [group.value for group in twitching.timings] == list(TWITCH_TIMINGS)
 
@@ -397,12 +411,12 @@ def test_no_twitching_phrase_maps_to_two_values() -> None:
         ("entire body", "whole_body"),
     ],
 )
-def test_body_parts(twitching: TwitchingLexicon, surface: str, value: str) -> None:
-    assert twitching.body_part(surface) == value
+def test_body_parts(pipeline: Pipeline, surface: str, value: str) -> None:
+    assert values(pipeline, surface, {"body_part"}) == [value]
 
 
 @pytest.mark.parametrize(
-    ("text", "values"),
+    ("text", "parts"),
     [
         ("my back twitches", ["trunk"]),
         ("my face and my left hand", ["face", "arms"]),
@@ -415,8 +429,8 @@ def test_body_parts(twitching: TwitchingLexicon, surface: str, value: str) -> No
         ("my side effects", []),
     ],
 )
-def test_body_parts_in_context(twitching: TwitchingLexicon, text: str, values: List[str]) -> None:
-    assert twitching.find_body_parts(text) == values
+def test_body_parts_in_context(pipeline: Pipeline, text: str, parts: List[str]) -> None:
+    assert values(pipeline, text, {"body_part"}) == parts
 
 
 @pytest.mark.parametrize(
@@ -444,17 +458,18 @@ def test_body_parts_in_context(twitching: TwitchingLexicon, text: str, values: L
         ("jumpy", "when_startled"),
     ],
 )
-def test_timings(twitching: TwitchingLexicon, surface: str, value: str) -> None:
-    assert twitching.timing(surface) == value
+def test_timings(pipeline: Pipeline, surface: str, value: str) -> None:
+    assert values(pipeline, surface, {"twitch_timing"}) == [value]
 
 
-def test_timings_in_free_text(twitching: TwitchingLexicon) -> None:
-    assert twitching.find_timings("it's always twitching at night") == [
+def test_timings_in_free_text(pipeline: Pipeline) -> None:
+    timings = {"twitch_timing"}
+    assert values(pipeline, "it's always twitching at night", timings) == [
         "all_the_time",
         "falling_asleep",
     ]
-    assert twitching.find_timings("my leg fell asleep") == []
-    assert twitching.find_timings("never touched benzos") == []
+    assert values(pipeline, "my leg fell asleep", timings) == []
+    assert values(pipeline, "never touched benzos", timings) == []
 
 
 def test_loading_rejects_a_boolean_in_a_duration_pattern(tmp_path: Path) -> None:
@@ -464,7 +479,8 @@ def test_loading_rejects_a_boolean_in_a_duration_pattern(tmp_path: Path) -> None
         load_twitching(path)
 
 
-def test_duration_patterns_are_token_pattern_data(twitching: TwitchingLexicon) -> None:
+def test_duration_patterns_are_token_pattern_data() -> None:
+    twitching = load_twitching()
     assert twitching.duration_patterns
     for pattern in twitching.duration_patterns:
         assert all(isinstance(token, dict) and token for token in pattern)

@@ -6,8 +6,6 @@ none of them is also a training example in data/nlu/.
 """
 
 import asyncio
-import os
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Set, Tuple
@@ -70,21 +68,14 @@ def parsed(heldout: List[Example]) -> List[Dict[str, Any]]:
 
     from rasa.core.agent import Agent
 
-    # The model's custom components live in the project (screening_nlu), and
-    # its pipeline refers to paths relative to the project root.
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        agent = Agent.load(model)
+    # The model carries its lexicon; its components' code is the installed
+    # addons package (pip install -e .).
+    agent = Agent.load(model)
 
-        async def parse_all() -> List[Dict[str, Any]]:
-            return [await agent.parse_message(e.text) for e in heldout]
+    async def parse_all() -> List[Dict[str, Any]]:
+        return [await agent.parse_message(e.text) for e in heldout]
 
-        results = asyncio.run(parse_all())
-    finally:
-        os.chdir(previous)
+    results = asyncio.run(parse_all())
     print(f"\nmodel: {model}")
     return results
 

@@ -1,20 +1,19 @@
-"""The spaCy pipeline built from data/lexicon: real texted sentences through spacy.load."""
+"""The spaCy entity ruler that training writes into the model: real texted sentences.
 
-import json
+LexiconEntityExtractor compiles data/lexicon into a blank English pipeline
+with one entity ruler and writes it into its model storage; these tests load
+it back as a trained model does and run sentences through the extractor
+(tests/nlu/pipeline.py), typo matching included.
+"""
+
 from pathlib import Path
 from typing import Set, Tuple
 
 import pytest
 import spacy
-from spacy.language import Language
 
-from addons.nlu.build_pipeline import (
-    PIPELINE_NAME,
-    PIPELINE_VERSION,
-    build_nlp,
-    main,
-    write_pipeline,
-)
+from addons.nlu.entities import RULER_DIR, TYPOS_FILE, LexiconEntityExtractor
+from tests.nlu.pipeline import Pipeline, train
 
 LABELS = {
     "opioid",
@@ -30,60 +29,35 @@ SUBSTANCE_LABELS = {"opioid", "benzodiazepine", "alcohol", "other_substance"}
 Found = Set[Tuple[str, str]]
 
 
-@pytest.fixture(scope="session")
-def pipeline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pipeline") / "spacy_pipeline"
-    write_pipeline(build_nlp(), out)
-    return out
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("model"))
 
 
-@pytest.fixture(scope="session")
-def nlp(pipeline_dir: Path) -> Language:
-    return spacy.load(pipeline_dir)
+def entities(pipeline: Pipeline, text: str) -> Found:
+    """(label, value) pairs."""
+    return {(e["entity"], e["value"]) for e in pipeline.entities(text)}
 
 
-def entities(nlp: Language, text: str) -> Found:
-    """(label, value) pairs; SpacyNLP lower-cases text before the pipeline."""
-    return {(ent.label_, ent.ent_id_ or ent.text) for ent in nlp(text.lower()).ents}
+def labels(pipeline: Pipeline, text: str) -> Set[str]:
+    return {label for label, _ in entities(pipeline, text)}
 
 
-def labels(nlp: Language, text: str) -> Set[str]:
-    return {label for label, _ in entities(nlp, text)}
-
-
-def test_the_pipeline_is_a_blank_english_entity_ruler(nlp: Language, pipeline_dir: Path) -> None:
+def test_the_model_holds_a_blank_english_entity_ruler(tmp_path: Path) -> None:
+    _, storage, resource = train(LexiconEntityExtractor, {}, tmp_path)
+    with storage.read_from(resource) as directory:
+        nlp = spacy.load(directory / RULER_DIR)
+        assert (directory / TYPOS_FILE).is_file()
     assert nlp.lang == "en"
     assert nlp.pipe_names == ["entity_ruler"]
     assert set(nlp.get_pipe("entity_ruler").labels) == LABELS
-    meta = json.loads((pipeline_dir / "meta.json").read_text())
-    assert (meta["name"], meta["version"]) == (PIPELINE_NAME, PIPELINE_VERSION)
-    assert spacy.util.is_compatible_version(spacy.about.__version__, meta["spacy_version"])
-
-
-def test_the_command_line_writes_the_pipeline_and_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "build" / "out"
-    main(["--out", str(out)])
-    printed = capsys.readouterr().out.strip().splitlines()
-    assert len(printed) == 1 and str(out) in printed[0]
-    assert spacy.load(out).pipe_names == ["entity_ruler"]
-    main(["--out", str(out)])  # rebuilding over an existing pipeline is fine
-    assert (out / "meta.json").exists()
-
-
-def test_it_refuses_to_overwrite_a_folder_that_is_not_a_pipeline(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("keep me")
-    with pytest.raises(SystemExit):
-        main(["--out", str(tmp_path)])
-    assert (tmp_path / "notes.txt").read_text() == "keep me"
 
 
 # ------------------------------------------------------------ the brief's sentences
 
 
-def test_legs_at_night_since_starting_oxy(nlp: Language) -> None:
-    found = entities(nlp, "my legs jerk at night since i started oxy")
+def test_legs_at_night_since_starting_oxy(pipeline: Pipeline) -> None:
+    found = entities(pipeline, "my legs jerk at night since i started oxy")
     assert found == {
         ("body_part", "legs"),
         ("twitch_timing", "falling_asleep"),
@@ -92,8 +66,8 @@ def test_legs_at_night_since_starting_oxy(nlp: Language) -> None:
     }
 
 
-def test_xannies_and_percs_for_two_weeks(nlp: Language) -> None:
-    found = entities(nlp, "been on xannies and percs for like 2 weeks")
+def test_xannies_and_percs_for_two_weeks(pipeline: Pipeline) -> None:
+    found = entities(pipeline, "been on xannies and percs for like 2 weeks")
     assert found == {
         ("benzodiazepine", "alprazolam"),
         ("opioid", "oxycodone"),
@@ -101,16 +75,16 @@ def test_xannies_and_percs_for_two_weeks(nlp: Language) -> None:
     }
 
 
-def test_never_touched_benzos(nlp: Language) -> None:
-    assert entities(nlp, "never touched benzos") == {("benzodiazepine", "benzodiazepine")}
+def test_never_touched_benzos(pipeline: Pipeline) -> None:
+    assert entities(pipeline, "never touched benzos") == {("benzodiazepine", "benzodiazepine")}
 
 
-def test_a_few_beers(nlp: Language) -> None:
-    assert entities(nlp, "i had a few beers") == {("alcohol", "alcohol")}
+def test_a_few_beers(pipeline: Pipeline) -> None:
+    assert entities(pipeline, "i had a few beers") == {("alcohol", "alcohol")}
 
 
-def test_bars_near_the_house_are_not_a_substance(nlp: Language) -> None:
-    assert not labels(nlp, "the bars near my house are loud") & SUBSTANCE_LABELS
+def test_bars_near_the_house_are_not_a_substance(pipeline: Pipeline) -> None:
+    assert not labels(pipeline, "the bars near my house are loud") & SUBSTANCE_LABELS
 
 
 # ------------------------------------------------------------ more texts
@@ -143,8 +117,8 @@ def test_bars_near_the_house_are_not_a_substance(nlp: Language) -> None:
         ("tranq dope", ("other_substance", "xylazine")),
     ],
 )
-def test_substances_in_texts(nlp: Language, text: str, expected: Tuple[str, str]) -> None:
-    assert expected in entities(nlp, text)
+def test_substances_in_texts(pipeline: Pipeline, text: str, expected: Tuple[str, str]) -> None:
+    assert expected in entities(pipeline, text)
 
 
 @pytest.mark.parametrize(
@@ -159,20 +133,23 @@ def test_substances_in_texts(nlp: Language, text: str, expected: Tuple[str, str]
         "he gave me a pin",
     ],
 )
-def test_ordinary_words_are_not_substances(nlp: Language, text: str) -> None:
-    assert not labels(nlp, text) & SUBSTANCE_LABELS
+def test_ordinary_words_are_not_substances(pipeline: Pipeline, text: str) -> None:
+    assert not labels(pipeline, text) & SUBSTANCE_LABELS
 
 
-def test_the_longest_match_wins(nlp: Language) -> None:
-    doc = nlp("popping xanax bars and my shoulder blades twitch")
-    assert [(ent.text, ent.label_, ent.ent_id_) for ent in doc.ents] == [
+def test_the_longest_match_wins(pipeline: Pipeline) -> None:
+    text = "popping xanax bars and my shoulder blades twitch"
+    found = [
+        (text[e["start"] : e["end"]], e["entity"], e["value"]) for e in pipeline.entities(text)
+    ]
+    assert found == [
         ("xanax bars", "benzodiazepine", "alprazolam"),
         ("shoulder blades", "body_part", "trunk"),
     ]
 
 
-def test_drinking_lean_is_codeine_not_alcohol(nlp: Language) -> None:
-    assert entities(nlp, "drinking lean") == {("opioid", "codeine")}
+def test_drinking_lean_is_codeine_not_alcohol(pipeline: Pipeline) -> None:
+    assert entities(pipeline, "drinking lean") == {("opioid", "codeine")}
 
 
 @pytest.mark.parametrize(
@@ -191,8 +168,8 @@ def test_drinking_lean_is_codeine_not_alcohol(nlp: Language) -> None:
         ("my side effects", set()),
     ],
 )
-def test_body_parts_in_texts(nlp: Language, text: str, expected: Found) -> None:
-    assert {e for e in entities(nlp, text) if e[0] == "body_part"} == expected
+def test_body_parts_in_texts(pipeline: Pipeline, text: str, expected: Found) -> None:
+    assert {e for e in entities(pipeline, text) if e[0] == "body_part"} == expected
 
 
 @pytest.mark.parametrize(
@@ -211,8 +188,8 @@ def test_body_parts_in_texts(nlp: Language, text: str, expected: Found) -> None:
         ("i'm jumpy", "when_startled"),
     ],
 )
-def test_timings_in_texts(nlp: Language, text: str, value: str) -> None:
-    assert ("twitch_timing", value) in entities(nlp, text)
+def test_timings_in_texts(pipeline: Pipeline, text: str, value: str) -> None:
+    assert ("twitch_timing", value) in entities(pipeline, text)
 
 
 @pytest.mark.parametrize(
@@ -225,8 +202,8 @@ def test_timings_in_texts(nlp: Language, text: str, value: str) -> None:
         "my dad is on the floor not moving",
     ],
 )
-def test_no_timing_in_texts(nlp: Language, text: str) -> None:
-    assert "twitch_timing" not in labels(nlp, text)
+def test_no_timing_in_texts(pipeline: Pipeline, text: str) -> None:
+    assert "twitch_timing" not in labels(pipeline, text)
 
 
 @pytest.mark.parametrize(
@@ -252,8 +229,8 @@ def test_no_timing_in_texts(nlp: Language, text: str) -> None:
         ("since i cut back on xanax", "since i cut back"),
     ],
 )
-def test_durations(nlp: Language, text: str, value: str) -> None:
-    assert ("duration", value) in entities(nlp, text)
+def test_durations(pipeline: Pipeline, text: str, value: str) -> None:
+    assert ("duration", value) in entities(pipeline, text)
 
 
 @pytest.mark.parametrize(
@@ -266,5 +243,5 @@ def test_durations(nlp: Language, text: str, value: str) -> None:
         "how many weeks till summer",
     ],
 )
-def test_frequencies_are_not_durations(nlp: Language, text: str) -> None:
-    assert "duration" not in labels(nlp, text)
+def test_frequencies_are_not_durations(pipeline: Pipeline, text: str) -> None:
+    assert "duration" not in labels(pipeline, text)

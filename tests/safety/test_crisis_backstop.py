@@ -1,10 +1,9 @@
-"""The crisis backstop on its own, with the real spaCy pipeline and Rasa components.
+"""The crisis backstop on its own, as Rasa runs it: trained into model storage, loaded back.
 
-The spaCy pipeline is built from data/lexicon into a temporary directory by
-`python -m addons.nlu.build_pipeline --out <dir>`, loaded by Rasa's SpacyNLP,
-tokenized by SpacyTokenizer, and then CrisisBackstop runs as it does last in
-config.yml. No trained model is involved: these tests show what the patterns
-catch when the model catches nothing.
+Messages go through the project's NLU components in config.yml's order
+(tests/nlu/pipeline.py): the tokenizer, the lexicon entity extractor, then
+CrisisBackstop, last. No intent model is involved: these tests show what the
+patterns catch when the model catches nothing (or what a test says it found).
 
 Run with -s to see the figures on the held-out safety sets.
 """
@@ -13,23 +12,18 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
-import sys
+import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List
 
 import pytest
 import yaml
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.errors import MatchPatternError
 
 from addons.nlu.crisis import BACKSTOP_KEY, DEMOTED, CrisisBackstop
+from tests.nlu.pipeline import CONTEXT, Pipeline, train
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFETY = ROOT / "tests" / "safety"
@@ -53,60 +47,9 @@ def near_misses() -> List[str]:
     return [item["text"] for item in items]
 
 
-class Pipeline:
-    """SpacyNLP -> SpacyTokenizer -> CrisisBackstop, as in config.yml."""
-
-    def __init__(self, spacy_dir: Path, storage_dir: Path, **backstop_config: Any) -> None:
-        storage = LocalModelStorage(storage_dir)
-        context = ExecutionContext(GraphSchema({}), "test")
-        self.nlp = SpacyNLP.create(
-            {**SpacyNLP.get_default_config(), "model": str(spacy_dir)},
-            storage,
-            Resource("spacy_nlp"),
-            context,
-        )
-        self.tokenizer = SpacyTokenizer.create(
-            SpacyTokenizer.get_default_config(), storage, Resource("tokenizer"), context
-        )
-        self.backstop = CrisisBackstop.create(
-            backstop_config, storage, Resource("crisis_backstop"), context
-        )
-
-    def parse(self, text: str, model: Optional[Tuple[str, float]] = None) -> Message:
-        """Runs the pipeline; `model` is what the intent classifiers predicted,
-        with "inform" ranked second."""
-        message = Message.build(text=text)
-        if model is not None:
-            name, confidence = model
-            message.set(INTENT, {"name": name, "confidence": confidence}, add_to_output=True)
-            ranking = [{"name": name, "confidence": confidence}]
-            ranking.append({"name": "inform", "confidence": round(1 - confidence, 2)})
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        self.nlp.process([message], self.nlp.provide())
-        self.tokenizer.process([message])
-        self.backstop.process([message])
-        return message
-
-    def intent(self, text: str) -> Optional[str]:
-        return (self.parse(text).get(INTENT) or {}).get("name")
-
-
 @pytest.fixture(scope="module")
-def spacy_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("spacy_pipeline") / "pipeline"
-    result = subprocess.run(
-        [sys.executable, "-m", "addons.nlu.build_pipeline", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, f"building the spaCy pipeline failed:\n{result.stderr}"
-    return out
-
-
-@pytest.fixture(scope="module")
-def pipeline(spacy_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    yield Pipeline(spacy_dir, tmp_path_factory.mktemp("storage"))
+def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    return Pipeline(tmp_path_factory.mktemp("model"))
 
 
 # --- The held-out safety sets ----------------------------------------------------
@@ -273,8 +216,8 @@ def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: P
         assert message.get(INTENT)["name"] == "inform", text
 
 
-def test_the_confirmation_threshold_can_be_configured(spacy_dir: Path, tmp_path: Path) -> None:
-    pipeline = Pipeline(spacy_dir, tmp_path, confirm_model_emergency=0.5)
+def test_the_confirmation_threshold_can_be_configured(tmp_path: Path) -> None:
+    pipeline = Pipeline(tmp_path, backstop={"confirm_model_emergency": 0.5})
     message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
     assert message.get(INTENT)["name"] == "emergency_seizure"
 
@@ -300,17 +243,19 @@ def test_messages_without_text_pass_through(pipeline: Pipeline) -> None:
     assert message.get(INTENT) is None and message.get(TEXT) == ""
 
 
-# --- The lexicon file --------------------------------------------------------------
+# --- The lexicon file and the model ---------------------------------------------------
 def test_the_lexicon_path_is_taken_from_the_repository_root(
-    spacy_dir: Path, tmp_path: Path
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    default = Pipeline(spacy_dir, tmp_path / "a")
-    explicit = Pipeline(spacy_dir, tmp_path / "b", lexicon=str(LEXICON))
-    for pipeline in (default, explicit):
+    monkeypatch.chdir(tmp_path)
+    default = Pipeline(tmp_path / "a")
+    relative = Pipeline(tmp_path / "b", backstop={"lexicon": "data/lexicon/crisis.yml"})
+    explicit = Pipeline(tmp_path / "c", backstop={"lexicon": str(LEXICON)})
+    for pipeline in (default, relative, explicit):
         assert pipeline.intent("he is not breathing") == "emergency_overdose"
 
 
-def test_a_different_lexicon_can_be_configured(spacy_dir: Path, tmp_path: Path) -> None:
+def test_a_different_lexicon_can_be_configured(tmp_path: Path) -> None:
     lexicon = tmp_path / "crisis.yml"
     lexicon.write_text(
         yaml.safe_dump(
@@ -321,12 +266,12 @@ def test_a_different_lexicon_can_be_configured(spacy_dir: Path, tmp_path: Path) 
             }
         )
     )
-    pipeline = Pipeline(spacy_dir, tmp_path / "storage", lexicon=str(lexicon))
+    pipeline = Pipeline(tmp_path / "model", backstop={"lexicon": str(lexicon)})
     assert pipeline.intent("purple") == "emergency_overdose"
     assert pipeline.intent("he is not breathing") is None
 
 
-def test_a_broken_lexicon_fails_when_the_component_loads(spacy_dir: Path, tmp_path: Path) -> None:
+def test_a_broken_lexicon_fails_training(tmp_path: Path) -> None:
     lexicon = tmp_path / "crisis.yml"
     # An unquoted `no` in YAML is the boolean false, not the word "no".
     lexicon.write_text(
@@ -334,4 +279,26 @@ def test_a_broken_lexicon_fails_when_the_component_loads(spacy_dir: Path, tmp_pa
         "patterns:\n  emergency_overdose:\n    bad: [[{LOWER: {IN: [no, pulse]}}]]\n"
     )
     with pytest.raises(MatchPatternError):
-        Pipeline(spacy_dir, tmp_path / "storage", lexicon=str(lexicon))
+        train(CrisisBackstop, {"lexicon": str(lexicon)}, tmp_path / "model")
+
+
+def test_the_trained_backstop_reads_the_model_not_the_lexicon(tmp_path: Path) -> None:
+    lexicon = tmp_path / "lexicon" / "crisis.yml"
+    lexicon.parent.mkdir()
+    shutil.copy(LEXICON, lexicon)
+    trained = train(CrisisBackstop, {"lexicon": str(lexicon)}, tmp_path / "model")
+    shutil.rmtree(lexicon.parent)
+    backstop = CrisisBackstop.load(*trained, CONTEXT)
+    message = Message(data={TEXT: "my friend is not breathing"})
+    backstop.process([message])
+    assert message.get(INTENT) == {"name": "emergency_overdose", "confidence": 1.0}
+
+
+def test_a_lexicon_edit_changes_the_fingerprint(tmp_path: Path) -> None:
+    lexicon = tmp_path / "crisis.yml"
+    shutil.copy(LEXICON, lexicon)
+    config = {"lexicon": str(lexicon)}
+    before = CrisisBackstop.fingerprint_addon(config)
+    assert before == CrisisBackstop.fingerprint_addon({}), "the default is data/lexicon"
+    lexicon.write_text(LEXICON.read_text() + "\n")
+    assert CrisisBackstop.fingerprint_addon(config) != before
