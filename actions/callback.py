@@ -8,7 +8,7 @@ import asyncio
 import logging
 import os
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 import phonenumbers
 from rasa_sdk import Action, Tracker
@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions import answers
-from actions.form_validation import AskOnceMoreValidation
+from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.questions import screening_questions
 from actions.summary import screening_summary
 from storage import callbacks as store
@@ -42,7 +42,19 @@ PHONE = "callback_phone"
 TIME = "callback_time"
 SMS_NUMBER_DECLINED = "callback_sms_number_declined"
 EMERGENCY_SHOWN = "emergency_answer_shown"
+# Remembered so that nothing said later claims nothing was saved.
+SAVED = "callback_saved"
 REQUEST_SLOTS = [CONSENT, NAME, PHONE, TIME, SMS_NUMBER_DECLINED]
+# A name or a time can be any words, even "stop" or "bye"; only these
+# questions interrupt them (emergencies are the form's ignored_intents).
+HAND_OFFS = {"ask_admissions", "ask_overdose_signs"}
+FREE_TEXT = {NAME, TIME}
+UNCLEAR_ANSWERS = {
+    CONSENT: answers.NO,
+    NAME: PREFER_NOT_TO_SAY,
+    PHONE: answers.UNCLEAR,
+    TIME: ANY_TIME,
+}
 
 
 def region() -> str:
@@ -89,11 +101,16 @@ def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
     return str(value or "").strip()[:MAX_TIME] or None
 
 
-class ValidateCallbackForm(AskOnceMoreValidation):
+class ValidateCallbackForm(CountingValidation):
     """Reads the answers of `callback_form`."""
 
     def name(self) -> Text:
         return "validate_callback_form"
+
+    def asks(self, slot: str) -> Set[str]:
+        if slot == PHONE:  # asked by action_ask_callback_phone, one of two ways
+            return {"utter_ask_callback_phone", "utter_ask_callback_phone_this_number"}
+        return super().asks(slot)
 
     async def required_slots(
         self,
@@ -108,41 +125,55 @@ class ValidateCallbackForm(AskOnceMoreValidation):
             return [CONSENT, NAME, PHONE]  # no usable number: stop and offer the line
         return [CONSENT, NAME, PHONE, TIME]
 
-    def _intent(self, tracker: Tracker) -> Optional[str]:
-        return (tracker.latest_message.get("intent") or {}).get("name")
+    async def get_validation_events(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        slot = tracker.get_slot(REQUESTED_SLOT)
+        intent = intent_of(tracker)
+        if (
+            (tracker.active_loop or {}).get("name") != self.form_name()
+            or slot not in (CONSENT, NAME, PHONE, TIME)
+            or not self.is_new_message(tracker)
+            or intent in self.ignored_intents(domain)
+        ):
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        if slot in FREE_TEXT and intent in HAND_OFFS:
+            return self.not_an_answer(
+                slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=True
+            )
+        updates = self.read(slot, text, intent, tracker)
+        if updates.get(slot) is not None or SMS_NUMBER_DECLINED in updates:
+            return [SlotSet(name, value) for name, value in updates.items()]
+        return self.not_an_answer(
+            slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=intent in HAND_OFFS
+        )
 
-    def validate_callback_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        answer = answers.yes_no(value, self._intent(tracker))
-        if answer in (answers.NOT_SURE, answers.SKIPPED):
-            answer = answers.NO  # only an explicit yes is consent
-        return self.accept(CONSENT, answer, dispatcher, tracker)
-
-    def validate_callback_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        answer = name_answer(value, self._intent(tracker))
-        return self.accept(NAME, answer, dispatcher, tracker, unclear=PREFER_NOT_TO_SAY)
-
-    def validate_callback_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        number = e164(value)
+    @staticmethod
+    def read(slot: str, text: str, intent: Optional[str], tracker: Tracker) -> Dict[str, Any]:
+        """The slot values one message gives for the open question."""
+        if slot == CONSENT:
+            answer = answers.yes_no(text, intent)
+            # Only an explicit yes is consent.
+            return {
+                CONSENT: answers.NO if answer in (answers.NOT_SURE, answers.SKIPPED) else answer
+            }
+        if slot == NAME:
+            return {NAME: name_answer(text, intent)}
+        if slot == TIME:
+            return {TIME: time_answer(text, intent)}
+        number = e164(text)
         if number is None and offers_sms_number(tracker):
             # "Call you at this number?" was asked.
-            reply = answers.yes_no(value, self._intent(tracker))
+            reply = answers.yes_no(text, intent)
             if reply == answers.YES:
                 number = sms_number(tracker)
             elif reply == answers.NO:
                 return {PHONE: None, SMS_NUMBER_DECLINED: True}
-        return self.accept(PHONE, number, dispatcher, tracker)
-
-    def validate_callback_time(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        answer = time_answer(value, self._intent(tracker))
-        return self.accept(TIME, answer, dispatcher, tracker, unclear=ANY_TIME)
+        return {PHONE: number}
 
 
 class ActionAskCallbackPhone(Action):
@@ -206,4 +237,4 @@ class ActionSubmitCallback(Action):
             return cleared
         logger.info("Callback request #%s stored", request_id)
         dispatcher.utter_message(response="utter_callback_received")
-        return cleared
+        return cleared + [SlotSet(SAVED, True)]

@@ -3,17 +3,23 @@
 from typing import Any, Dict, List, Mapping, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import NO, NOT_SURE, YES
+from actions.answers import NO, NOT_SURE, UNCLEAR, YES
 from storage.names import SMS_CHANNEL
+
+DOSE_CHANGES = ("up", "down", "stopped", "restarted", YES)
+EXPLAINED = "screening_explained"
+SOMEONE_ELSE = ("he", "she", "they")
 
 
 def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
     """The reviewed content blocks (responses) that fit these answers, in order."""
     opioids = answers.get("opioid_use") == YES
     benzos = answers.get("benzo_use") == YES
-    heavy_drinking = answers.get("alcohol_heavy") in (YES, NOT_SURE)
+    # Unsure or unclear about a danger: the warning is given, not missed.
+    heavy_drinking = answers.get("alcohol_heavy") in (YES, NOT_SURE, UNCLEAR)
 
     blocks = ["utter_explain_intro"]
     if answers.get("twitching") != NO:
@@ -22,7 +28,7 @@ def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
         blocks.append("utter_explain_sleep_starts")
     if opioids:
         blocks.append("utter_explain_opioid_twitching")
-    if answers.get("opioid_dose_change") == YES:
+    if answers.get("opioid_dose_change") in DOSE_CHANGES:
         blocks.append("utter_explain_dose_change")
     if opioids and (benzos or heavy_drinking):
         blocks.append("utter_explain_mixing")
@@ -30,6 +36,8 @@ def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
         blocks.append("utter_explain_benzo_for_twitching")
     if benzos or heavy_drinking or answers.get("alcohol_stopped") == YES:
         blocks.append("utter_explain_stopping_suddenly")
+    if answers.get("screening_for") in SOMEONE_ELSE:
+        blocks.append("utter_explain_for_family")
     blocks += ["utter_explain_when_to_get_care", "utter_explain_closing"]
     return blocks
 
@@ -68,4 +76,4 @@ class ActionExplainScreening(Action):
         blocks = sms_explanation_blocks if on_sms else explanation_blocks
         for block in blocks(tracker.slots):
             dispatcher.utter_message(response=block)
-        return []
+        return [SlotSet(EXPLAINED, True)]

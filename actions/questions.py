@@ -2,11 +2,15 @@
 
 from typing import Any, List, Mapping
 
-from actions.answers import NOT_SURE, YES
+from actions.answers import NOT_SURE, UNCLEAR, YES
 
 TWITCH_DETAILS = ["twitch_location", "twitch_timing", "twitch_duration"]
 OPIOID_DETAILS = ["opioid_names", "opioid_prescribed", "opioid_dose_change"]
 BENZO_DETAILS = ["benzo_names", "benzo_prescribed"]
+ALL_QUESTIONS = [
+    "twitching", *TWITCH_DETAILS, "opioid_use", *OPIOID_DETAILS, "benzo_use", *BENZO_DETAILS,
+    "benzo_with_opioids", "benzo_for_twitching", "alcohol_heavy", "alcohol_stopped",
+]  # fmt: skip
 
 
 def screening_questions(answers: Mapping[str, Any]) -> List[str]:
@@ -33,9 +37,21 @@ def screening_questions(answers: Mapping[str, Any]) -> List[str]:
         if has_twitching:
             questions.append("benzo_for_twitching")
     questions.append("alcohol_heavy")
-    if answers.get("alcohol_heavy") in (YES, NOT_SURE):
+    # Unsure or unclear about heavy drinking: ask about stopping anyway, a
+    # withdrawal warning is better given than missed.
+    if answers.get("alcohol_heavy") in (YES, NOT_SURE, UNCLEAR):
         questions.append("alcohol_stopped")
     return questions
+
+
+def not_asked(answers: Mapping[str, Any]) -> List[str]:
+    """Questions with an answer that this person is not (or no longer) asked.
+
+    Their answers are cleared, never stored: a non-drinker's "stopped 3 days
+    ago" must not land in the admissions summary.
+    """
+    asked = set(screening_questions(answers))
+    return [q for q in ALL_QUESTIONS if q not in asked and answers.get(q) is not None]
 
 
 def implied_answers(answers: Mapping[str, Any]) -> dict:

@@ -1,5 +1,15 @@
-"""The screening questions: which to ask and how to read the answers."""
+"""The screening questions: which to ask and how to read every message.
 
+While a question is open, its own parser reads each message first (text,
+entities, and the intent as one hint among others). Only emergencies never
+reach it: they are the form's ignored_intents and get their answer by rule.
+A message that does not answer is either a hand-off (stop, a question back,
+the number: the form steps aside and resumes after it) or an unclear answer
+(asked again with help). Counting asks, not answers, no question is asked a
+third time in a row (actions/form_validation.py).
+"""
+
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -7,39 +17,73 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, vocabulary
-from actions.form_validation import Answer, AskOnceMoreValidation
-from actions.questions import implied_answers, screening_questions
+from actions import corrections
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
+from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
+from actions.parsers import parse_answer
+from actions.questions import ALL_QUESTIONS, not_asked, screening_questions
+from actions.subject import subject_of
 
-# Questions answered by naming things, and the entity that names them.
-LIST_QUESTIONS = {
-    "twitch_location": "body_part",
-    "twitch_timing": "twitch_timing",
-    "opioid_names": "opioid",
-    "benzo_names": "benzodiazepine",
+FORM = "screening_form"
+SUBJECT = "screening_for"
+LIST_QUESTIONS = {"twitch_location", "twitch_timing", "opioid_names", "benzo_names"}
+# Messages that are for another part of the conversation when they answer
+# nothing: the form steps aside, their rule answers, the question resumes.
+HAND_OFFS = {
+    "stop_screening", "goodbye", "restart", "ask_admissions", "request_callback",
+    "ask_overdose_signs", "faq", "why_ask", "bot_challenge", "start_screening",
+}  # fmt: skip
+# Naming a substance of a class says the person uses it.
+SUBSTANCE_QUESTIONS = {
+    "opioid": ("opioid_use", "opioid_names"),
+    "benzodiazepine": ("benzo_use", "benzo_names"),
 }
-# "Do you use ...?" questions: naming a substance of the class is a yes.
-USE_QUESTIONS = {"opioid_use": "opioid", "benzo_use": "benzodiazepine"}
+# Details of the twitching named in passing, kept when not yet answered.
+DETAIL_ENTITIES = {"body_part": "twitch_location", "twitch_timing": "twitch_timing"}
+NOT_A_NAME = {NO, NOT_SURE, SKIPPED, UNCLEAR}
+PAST = "past"
+# "not xanax", "never took percs", "no more oxy": the name is not a disclosure.
+NEGATED = re.compile(r"\b(?:no|not|never|dont|don't|didnt|didn't|none|without)\W+(?:\w+\W+){0,2}$")
 
 
-def parse_answer(question: str, value: Any, tracker: Tracker) -> Optional[Answer]:
-    """The answer to `question` in the latest message, or None if unclear."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    entities = tracker.latest_message.get("entities") or []
-    if question == "twitching":
-        return answers.twitching_answer(value, intent, entities)
-    if question == "twitch_duration":
-        return answers.duration_answer(value, intent, entities)
-    if question in LIST_QUESTIONS:
-        entity_type = LIST_QUESTIONS[question]
-        known = vocabulary.canonical_values(entity_type)
-        return answers.list_answer(value, intent, entities, entity_type, known)
-    if question in USE_QUESTIONS:
-        return answers.use_answer(value, intent, entities, USE_QUESTIONS[question])
-    return answers.yes_no(value, intent)
+def implied_answers(
+    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Answers a message gives in passing: "my legs jump since I started oxy".
+
+    A substance named later changes an earlier "no" ("actually I do take
+    xanax"), so the follow-up questions it implies are asked.
+    """
+    updates: Dict[str, Any] = {}
+    for entity_type, (use, names) in SUBSTANCE_QUESTIONS.items():
+        found = [
+            str(e["value"])
+            for e in entities
+            if e.get("entity") == entity_type
+            and not NEGATED.search(text[: e.get("start", 0)].lower())
+        ]
+        if not found:
+            continue
+        updates[use] = YES
+        known = [v for v in answers.get(names) or [] if v not in NOT_A_NAME]
+        updates[names] = known + [v for v in dict.fromkeys(found) if v not in known]
+    others = entity_values(entities, "other_substance")
+    if others:
+        known = list(answers.get("other_substances") or [])
+        updates["other_substances"] = known + [v for v in others if v not in known]
+    if answers.get("twitching") != NO:
+        for entity_type, slot in DETAIL_ENTITIES.items():
+            found = entity_values(entities, entity_type)
+            if found and answers.get(slot) is None:
+                updates[slot] = found
+        if any(slot in updates for slot in DETAIL_ENTITIES.values()) and not answers.get(
+            "twitching"
+        ):
+            updates["twitching"] = YES
+    return {slot: value for slot, value in updates.items() if answers.get(slot) != value}
 
 
-class ValidateScreeningForm(AskOnceMoreValidation):
+class ValidateScreeningForm(CountingValidation):
     """Reads the answers of `screening_form` and chooses the next question."""
 
     def name(self) -> Text:
@@ -54,32 +98,85 @@ class ValidateScreeningForm(AskOnceMoreValidation):
     ) -> List[Text]:
         return screening_questions(tracker.slots)
 
-    async def get_extraction_events(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[EventType]:
-        implied = implied_answers(tracker.slots)
-        tracker.slots.update(implied)
-        return [SlotSet(slot, value) for slot, value in implied.items()]
-
     async def get_validation_events(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[EventType]:
-        candidates = tracker.slots_to_validate()
-        validated: Dict[str, Any] = {}
-        # In question order, so that "percs" first answers "do you use
-        # opioids?" and so makes "which ones?" a question to validate.
-        for question in [q for q in self.domain_slots(domain) if q in candidates]:
-            if question not in screening_questions(tracker.slots):
+        answers = dict(tracker.slots)
+        if tracker.get_slot(REQUESTED_SLOT) not in ALL_QUESTIONS:  # the screening starts
+            events = self.said_before(tracker, domain)
+        elif not self.is_new_message(tracker) or intent_of(tracker) in self.ignored_intents(domain):
+            return []  # resuming after a hand-off, or an emergency: nothing to read
+        else:
+            events = self.read_message(dispatcher, tracker, answers)
+        answers.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+        return events + [SlotSet(q, None) for q in not_asked(answers)]
+
+    def said_before(self, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        """What the person said before the screening started counts: "my son's legs jerk"."""
+        answers = dict(tracker.slots)
+        events: List[EventType] = []
+        skip = set(self.ignored_intents(domain))
+        for event in tracker.events:
+            parse = event.get("parse_data") or {}
+            if event.get("event") != "user" or (parse.get("intent") or {}).get("name") in skip:
                 continue
-            answer = parse_answer(question, candidates[question], tracker)
-            unclear: Answer = [answers.UNCLEAR] if question in LIST_QUESTIONS else answers.UNCLEAR
-            result = self.accept(question, answer, dispatcher, tracker, unclear)
-            validated.update(result)
-            tracker.slots.update(result)
-        return [SlotSet(slot, value) for slot, value in validated.items()]
+            text = event.get("text") or ""
+            if not answers.get(SUBJECT) and subject_of(text):
+                answers[SUBJECT] = subject_of(text)
+                events.append(SlotSet(SUBJECT, answers[SUBJECT]))
+            implied = implied_answers(text, parse.get("entities") or [], answers)
+            answers.update(implied)
+            events += [SlotSet(slot, value) for slot, value in implied.items()]
+        return events
+
+    def read_message(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, answers: Dict[str, Any]
+    ) -> List[EventType]:
+        question = str(tracker.get_slot(REQUESTED_SLOT))
+        text = str(tracker.latest_message.get("text") or "")
+        entities = tracker.latest_message.get("entities") or []
+        intent = intent_of(tracker)
+        events: List[EventType] = []
+        if question == "twitching" and not answers.get(SUBJECT) and subject_of(text):
+            events.append(SlotSet(SUBJECT, subject_of(text)))
+
+        previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
+        if previous and corrections.wants_to_go_back(text):
+            # The earlier question comes first again; this one waits, uncounted.
+            return events + [SlotSet(previous, None), SlotSet(question, None)]
+        fixed = self.corrected(previous, text, entities, answers)
+        implied = {} if fixed else implied_answers(text, entities, answers)
+        # "actually I do take xanax" changes an earlier answer: a correction,
+        # not an answer to the open question.
+        uses = [use for use, _ in SUBSTANCE_QUESTIONS.values()]
+        fixed.update({q: v for q, v in implied.items() if q in uses and answers.get(q) in (NO, PAST)})
+        answers.update({**fixed, **implied})
+        events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
+        answer = None if fixed else parse_answer(question, text, entities, intent)
+        if answer is not None:
+            return events + [SlotSet(question, answer)]
+        if question in implied:
+            return events
+        unclear: Any = [UNCLEAR] if question in LIST_QUESTIONS else UNCLEAR
+        return events + self.not_an_answer(
+            question,
+            dispatcher,
+            tracker,
+            unclear,
+            hand_off=not fixed and intent in HAND_OFFS,
+            quiet=bool(fixed or implied),
+        )
+
+    @staticmethod
+    def corrected(
+        previous: Optional[str], text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """A new answer to the previous question: "wait, I meant no"."""
+        new_answer = corrections.corrected_answer(text)
+        if previous is None or new_answer is None:
+            return {}
+        value = parse_answer(previous, new_answer, entities, None)
+        return {previous: value} if value is not None and value != answers.get(previous) else {}

@@ -1,19 +1,18 @@
-"""The screening form's answer reading, question choice and explanation."""
+"""Which screening questions are asked, and the explanation (the answers: test_screening_form.py)."""
 
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES
+from actions.answers import NO, NOT_SURE, YES
 from actions.explanation import (
     ActionExplainScreening,
     explanation_blocks,
     sms_explanation_blocks,
 )
-from actions.questions import implied_answers, screening_questions
+from actions.questions import not_asked, screening_questions
 from actions.screening_form import ValidateScreeningForm
 from tests.support.content import domain
 
@@ -85,176 +84,14 @@ def test_not_sure_about_drinking_still_asks_about_stopping() -> None:
     assert "alcohol_stopped" in screening_questions({"alcohol_heavy": NOT_SURE})
 
 
-def test_describing_twitching_and_a_drug_answers_their_yes_no_questions() -> None:
-    implied = implied_answers({"twitch_location": ["legs"], "opioid_names": ["oxycodone"]})
-    assert implied == {"twitching": YES, "opioid_use": YES}
-
-
-def test_given_answers_are_never_overwritten_by_implied_ones() -> None:
-    assert implied_answers({"twitching": NO, "twitch_location": ["legs"]}) == {}
-
-
-# --- Reading answers through the real validation action ------------------
-
-
-async def test_a_plain_yes_is_a_yes() -> None:
-    slots, said = await validate(
-        tracker_after(
-            "yeah",
-            "affirm",
-            slots={"requested_slot": "twitching"},
-            candidates={"twitching": "yeah"},
-        )
-    )
-    assert slots["twitching"] == YES
-    assert said == []
-
-
-@pytest.mark.parametrize(
-    "intent, expected", [("deny", NO), ("unsure", NOT_SURE), ("skip", SKIPPED)]
-)
-async def test_no_not_sure_and_skip_are_accepted(intent: str, expected: str) -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "x", intent, slots={"requested_slot": "benzo_use"}, candidates={"benzo_use": "x"}
-        )
-    )
-    assert slots["benzo_use"] == expected
-
-
-async def test_a_negative_answer_naming_the_drug_is_a_no() -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "never touched benzos",
-            "deny",
-            entities=[entity("benzodiazepine", "benzodiazepine")],
-            slots={"requested_slot": "benzo_use"},
-            candidates={"benzo_use": "never touched benzos"},
-        )
-    )
-    assert slots["benzo_use"] == NO
-
-
-async def test_naming_a_drug_answers_the_use_question_and_the_names() -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "percs mostly",
-            "inform",
-            entities=[entity("opioid", "oxycodone")],
-            slots={"requested_slot": "opioid_use", "twitching": NO},
-            candidates={"opioid_names": ["oxycodone"], "opioid_use": "percs mostly"},
-        )
-    )
-    assert slots["opioid_use"] == YES
-    assert slots["opioid_names"] == ["oxycodone"]
-    assert slots["requested_slot"] == "opioid_prescribed"
-
-
-async def test_an_unclear_answer_is_asked_again_once_with_help() -> None:
-    slots, said = await validate(
-        tracker_after(
-            "purple",
-            "inform",
-            slots={"requested_slot": "twitching"},
-            candidates={"twitching": "purple"},
-        )
-    )
-    assert slots["twitching"] is None
-    assert slots["retried_slot"] == "twitching"
-    assert said == ["utter_help_twitching"]
-    assert slots["requested_slot"] == "twitching"
-
-
-async def test_a_second_unclear_answer_moves_on() -> None:
-    slots, said = await validate(
-        tracker_after(
-            "purple again",
-            "inform",
-            slots={"requested_slot": "twitching", "retried_slot": "twitching"},
-            candidates={"twitching": "purple again"},
-        )
-    )
-    assert slots["twitching"] == UNCLEAR
-    assert slots["retried_slot"] is None
-    assert said == []
-    assert slots["requested_slot"] == "opioid_use"
-
-
-async def test_an_unclear_list_answer_is_recorded_as_a_list() -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "hmm",
-            "inform",
-            slots={
-                "requested_slot": "twitch_location",
-                "twitching": YES,
-                "retried_slot": "twitch_location",
-            },
-            candidates={"twitch_location": ["hmm"]},
-        )
-    )
-    assert slots["twitch_location"] == [UNCLEAR]
-
-
-async def test_raw_text_is_never_kept_as_a_body_part() -> None:
-    slots, said = await validate(
-        tracker_after(
-            "my elbowish area",
-            "inform",
-            slots={"requested_slot": "twitch_location", "twitching": YES},
-            candidates={"twitch_location": ["my elbowish area"]},
-        )
-    )
-    assert slots["twitch_location"] is None
-    assert said == ["utter_help_twitch_location"]
-
-
-async def test_information_given_before_the_screening_is_not_asked_again() -> None:
-    # "my legs jerk at night since i started oxy", then "yes" to start.
-    slots, _ = await validate(
-        tracker_after(
-            "yes",
-            "affirm",
-            slots={
-                "twitch_location": ["legs"],
-                "twitch_timing": ["falling_asleep"],
-                "opioid_names": ["oxycodone"],
-            },
-        )
-    )
-    assert slots["twitching"] == YES
-    assert slots["opioid_use"] == YES
-    assert slots["requested_slot"] == "twitch_duration"
-
-
-async def test_a_duration_in_free_text_is_kept_in_the_persons_words() -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "since about march",
-            "inform",
-            slots={"requested_slot": "twitch_duration", "twitching": YES},
-            candidates={"twitch_duration": "since about march"},
-        )
-    )
-    assert slots["twitch_duration"] == "since about march"
-
-
-async def test_the_form_ends_when_every_question_for_this_person_is_answered() -> None:
-    slots, _ = await validate(
-        tracker_after(
-            "no",
-            "deny",
-            slots={
-                "requested_slot": "alcohol_heavy",
-                "twitching": NO,
-                "opioid_use": NO,
-                "benzo_use": NO,
-            },
-            candidates={"alcohol_heavy": "no"},
-        )
-    )
-    assert slots["alcohol_heavy"] == NO
-    assert slots["requested_slot"] is None
+def test_answers_to_questions_not_asked_are_listed_for_clearing() -> None:
+    answers = {
+        "twitching": NO,
+        "twitch_location": ["legs"],
+        "alcohol_heavy": NO,
+        "alcohol_stopped": YES,
+    }
+    assert not_asked(answers) == ["twitch_location", "alcohol_stopped"]
 
 
 # --- The explanation ------------------------------------------------------

@@ -40,18 +40,26 @@ def tracker(
     channel: str = "rest",
     sender: str = "web-visitor",
     entities: Optional[List[Dict[str, Any]]] = None,
+    asks: int = 1,
 ) -> Tracker:
-    """The tracker the action server gets after `text`, with its slot candidates."""
+    """The tracker the action server gets after `text`, as the form reads it:
+    the question asked `asks` times, the message, its slot candidates."""
     all_slots: Dict[str, Any] = {name: None for name in DOMAIN["slots"]}
     all_slots.update(slots or {})
     all_slots.update(candidates or {})
     parse_data: Dict[str, Any] = {"intent": {"name": intent}, "entities": entities or []}
     if channel == "sms":  # the SMS channel passes the sender's number along
         parse_data["metadata"] = {"sms_sender_number": sender}
-    events: List[Dict[str, Any]] = [
-        {"event": "user", "text": text, "parse_data": parse_data, "input_channel": channel}
+    question = all_slots.get("requested_slot")
+    ask = {"event": "bot", "metadata": {"utter_action": f"utter_ask_{question}"}}
+    events: List[Dict[str, Any]] = [ask] * asks if question else []
+    events += [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": parse_data, "input_channel": channel},
+        {"event": "action", "name": "action_extract_slots"},
     ]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (candidates or {}).items()]
+    events += [{"event": "action", "name": "callback_form"}]
     return Tracker(
         sender_id=sender,
         slots=all_slots,
@@ -60,7 +68,7 @@ def tracker(
         paused=False,
         followup_action=None,
         active_loop={"name": "callback_form"},
-        latest_action_name="action_listen",
+        latest_action_name="callback_form",
     )
 
 
@@ -192,9 +200,9 @@ async def test_a_second_bad_number_ends_the_form_without_a_number() -> None:
             **CONSENTED,
             "callback_name": "Sam",
             "requested_slot": "callback_phone",
-            "retried_slot": "callback_phone",
         },
         candidates={"callback_phone": "999"},
+        asks=2,
     )
     slots, said = await validate(t)
     assert said == []
@@ -212,9 +220,9 @@ async def test_a_good_number_after_a_bad_one_is_kept() -> None:
             **CONSENTED,
             "callback_name": "Sam",
             "requested_slot": "callback_phone",
-            "retried_slot": "callback_phone",
         },
         candidates={"callback_phone": "617 555 0123"},
+        asks=2,
     )
     slots, _ = await validate(t)
     assert slots["callback_phone"] == "+16175550123"

@@ -1,0 +1,77 @@
+"""After the explanation: more about the person's situation gets a fitting answer.
+
+"is it bad mixing them w beer" is a question back (the FAQ answers it by
+rule); "ya sometimes same night", "oh and he drinks a fifth a day" add to the
+picture. The new facts are kept, and the parts of the explanation they call
+for, not said before, are said now. The conversation never ends on its own.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
+from actions.explanation import explanation_blocks, sms_explanation_blocks
+from actions.parsers import parse_answer
+from actions.questions import not_asked, screening_questions
+from actions.screening_form import implied_answers
+from storage.names import SMS_CHANNEL
+
+# Questions whose answers carry their own words ("a fifth a day", "from a
+# friend"), so a later message can answer them without being asked. A bare
+# "yes" cannot: it is not known what it answers.
+SELF_EXPLAINING = [
+    "twitch_location", "twitch_timing", "twitch_duration", "opioid_names",
+    "opioid_prescribed", "opioid_dose_change", "benzo_names", "benzo_prescribed",
+    "alcohol_heavy",
+]  # fmt: skip
+OPEN = (None, NOT_SURE, SKIPPED, UNCLEAR, [UNCLEAR], [NOT_SURE], [SKIPPED])
+YES_NO_WORDS = {"yes", "no", "not sure", "skipped"}
+
+
+def new_answers(
+    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """What a message after the explanation adds to the answers."""
+    updates = implied_answers(text, entities, answers)
+    current = {**answers, **updates}
+    for question in SELF_EXPLAINING:
+        if question not in screening_questions(current) or current.get(question) not in OPEN:
+            continue
+        value = parse_answer(question, text, entities, None)
+        if value is not None and value not in YES_NO_WORDS:
+            updates[question] = value
+            current[question] = value
+    return updates
+
+
+class ActionFollowUp(Action):
+    """Keeps what a later message adds and says the explanation it calls for."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = dict(tracker.slots)
+        text = str(tracker.latest_message.get("text") or "")
+        updates = new_answers(text, tracker.latest_message.get("entities") or [], answers)
+        if not updates:
+            dispatcher.utter_message(response="utter_follow_up_unclear")
+            return []
+        on_sms = tracker.get_latest_input_channel() == SMS_CHANNEL
+        blocks = sms_explanation_blocks if on_sms else explanation_blocks
+        said = set(blocks(answers))
+        answers.update(updates)
+        new_blocks = [block for block in blocks(answers) if block not in said]
+        dispatcher.utter_message(response="utter_follow_up_thanks")
+        for block in new_blocks:
+            dispatcher.utter_message(response=block)
+        if not new_blocks:
+            dispatcher.utter_message(response="utter_follow_up_nothing_new")
+        cleared = [SlotSet(q, None) for q in not_asked(answers)]
+        return [SlotSet(slot, value) for slot, value in updates.items()] + cleared

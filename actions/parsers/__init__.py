@@ -1,0 +1,65 @@
+"""Screening answers read from what people type, one parser per question.
+
+    parse_answer("twitch_location", "not my legs, my arms", entities, "inform")
+    -> ["arms"]
+
+The phrases and token patterns are data, in data/answers/*.yml; the values
+each question gives are listed at the top of those files. Every question
+also takes "not sure" and "skipped" (["not sure"], ["skipped"] for those
+answered with a list). None means the message does not answer the question
+(a question back, a request, something else): the parsers never guess.
+
+The text decides first; the NLU intent (affirm, deny, unsure, skip) is used
+only when the text gives no answer of its own.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+
+from actions.parsers import alcohol, substances, twitching
+from actions.parsers.message import Message
+from actions.parsers.vocabulary import vocabulary as compiled_vocabulary
+
+Answer = Union[str, List[str]]
+Parser = Callable[[Message], Optional[Answer]]
+
+PARSERS: Dict[str, Parser] = {
+    "twitching": twitching.twitching,
+    "twitch_location": twitching.twitch_location,
+    "twitch_timing": twitching.twitch_timing,
+    "twitch_duration": twitching.twitch_duration,
+    "opioid_use": partial(substances.substance_use, entity_type="opioid"),
+    "opioid_names": partial(substances.substance_names, entity_type="opioid"),
+    "opioid_prescribed": substances.prescribed,
+    "opioid_dose_change": substances.dose_change,
+    "benzo_use": partial(substances.substance_use, entity_type="benzodiazepine"),
+    "benzo_names": partial(substances.substance_names, entity_type="benzodiazepine"),
+    "benzo_prescribed": substances.prescribed,
+    "benzo_with_opioids": substances.with_opioids,
+    "benzo_for_twitching": substances.for_twitching,
+    "alcohol_heavy": alcohol.alcohol_heavy,
+    "alcohol_stopped": alcohol.alcohol_stopped,
+}
+
+
+def parse_answer(
+    question: str,
+    text: str,
+    entities: Sequence[Mapping[str, Any]],
+    intent: Optional[str],
+) -> Optional[Answer]:
+    """The answer to `question` in a message, or None if it does not answer it."""
+    parser = PARSERS.get(question)
+    if parser is None:
+        raise ValueError(f"no answer parser for question {question!r}")
+    return parser(Message(text or "", entities, intent))
+
+
+def preload() -> None:
+    """Builds the vocabulary now rather than at the first answer (a second or two).
+
+    For the action server's start-up; importing this package builds nothing.
+    """
+    compiled_vocabulary()

@@ -1,0 +1,169 @@
+"""Answers about alcohol: heavy drinking, counted in standard drinks, and stopping.
+
+The rule and its sources are in data/answers/alcohol.yml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Tuple
+
+from actions.parsers.common import ANSWER, NO, PLAIN_INTENTS, YES, plain
+from actions.parsers.message import Hit, Message
+from actions.parsers.substances import days_since
+
+BINGE = "binge"
+SEVERITY = {NO: 0, BINGE: 1, YES: 2}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Standard drinks said in one go: "a 12 pack", "2 glasses of wine"."""
+
+    drinks: float
+    start: int
+    end: int
+
+
+def alcohol_heavy(msg: Message) -> Optional[str]:
+    """yes | binge | no, from amounts and how often, or from how they put it."""
+    table = msg.tables["drinks"]
+    hits = msg.hits("alcohol_heavy", ANSWER)
+    own = [h for h in hits if h.group == "alcohol_heavy" and not h.hedged]
+    labels = {h.label for h in own if not h.negated}
+    if "recent" in labels:
+        return YES  # stopping now: heavy drinking until now
+    past = [h for h in own if h.label == "past" and not h.negated]
+    if past and "current" not in labels:
+        recent = float(msg.tables["recent_stop_days"])
+        return YES if any(days_since(msg, h) <= recent for h in past) else NO
+
+    freqs = [f for f in msg.hits("drink_frequency") if not f.negated]
+    kinds = {f.label for f in freqs}
+    verdicts = [_verdict(f, total, table) for f, total in _totals(msg, freqs).items()]
+    if "heavy" in labels:
+        verdicts.append(BINGE if kinds == {"sometimes"} else YES)
+    if "binge" in labels:
+        verdicts.append(BINGE)
+    if "light" in labels or any(h.label == "heavy" and h.negated for h in own):
+        verdicts.append(NO)
+    if verdicts:
+        return max(verdicts, key=SEVERITY.__getitem__)
+
+    answer = plain(hits)
+    if answer == NO:
+        return NO
+    # How often, without how much: "every day", "yes on weekends".
+    if "daily" in kinds:
+        return YES
+    if kinds:
+        return BINGE
+    return answer or msg.from_intent(PLAIN_INTENTS)
+
+
+def alcohol_stopped(msg: Message) -> Optional[str]:
+    """yes | no: stopped or cut back a lot within recent_stop_days."""
+    hits = msg.hits("alcohol_stopped", ANSWER)
+    own = [h for h in hits if h.group == "alcohol_stopped" and not h.hedged]
+    stops = [h for h in own if h.label == YES and not h.negated]
+    recent = float(msg.tables["recent_stop_days"])
+    # Undated ("i quit", "cutting back") is now: that is what was asked.
+    if any(days_since(msg, h, undated=0.0) <= recent for h in stops):
+        return YES
+    if own:
+        return NO  # "still drinking", "havent stopped", "quit 2 years ago"
+    return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def _verdict(frequency: Optional[Hit], total: float, table: Mapping) -> str:
+    """yes/binge/no for the drinks said for one frequency (none: a usual day)."""
+    heavy = float(table["threshold"])
+    kind = frequency.label if frequency else "daily"
+    if kind == "daily":
+        return YES if total >= heavy else NO
+    if kind == "weekly":
+        if total / 7 >= heavy:
+            return YES
+        return BINGE if total > float(table["weekly_binge_over"]) else NO
+    return BINGE if total >= heavy else NO
+
+
+def _totals(msg: Message, freqs: List[Hit]) -> Dict[Optional[Hit], float]:
+    """Drinks added up by the frequency each amount goes with."""
+    totals: Dict[Optional[Hit], float] = {}
+    for amount in amounts(msg, freqs):
+        frequency = _frequency_of(msg, amount, freqs)
+        totals[frequency] = totals.get(frequency, 0.0) + amount.drinks
+    return totals
+
+
+def _frequency_of(msg: Message, amount: Amount, freqs: List[Hit]) -> Optional[Hit]:
+    """The nearest frequency after the amount in its clause, else before, else anywhere."""
+    start, end = msg.clause(amount.start)
+    pool = [f for f in freqs if start <= f.start < end] or freqs
+    after = [f for f in pool if f.start >= amount.end]
+    if after:
+        return min(after, key=lambda f: f.start)
+    return max(pool, key=lambda f: f.start) if pool else None
+
+
+def amounts(msg: Message, freqs: List[Hit]) -> List[Amount]:
+    """Every amount of drink in the message, in standard drinks."""
+    table = msg.tables["drinks"]
+    contents = msg.hits("drink_contents")
+    servings = [s for s in msg.hits("drink_serving") if not s.negated]
+    found: List[Amount] = []
+    for i, serving in enumerate(servings):
+        following = servings[i + 1] if i + 1 < len(servings) else None
+        if following and following.start == serving.end:
+            continue  # "beer cans", "wine bottle": the next word is the serving
+        previous = servings[i - 1] if i else None
+        if previous and "of" in msg.norms[previous.end : serving.start]:
+            continue  # "a bottle of wine": counted with the bottle
+        size, first = _size(msg, serving, contents, table)
+        if size is None:
+            continue
+        count, start = msg.amount_before(first)
+        if count is None:
+            word = msg.norms[serving.end - 1]
+            if (word.endswith("s") and not word.endswith("ss")) or word in table["verbs"]:
+                continue  # "beers on weekends", "i drink every day": how many is not said
+            count, start = 1.0, first
+        found.append(Amount(count * size, start, serving.end))
+    # "like 6 a night", "4 or 5 a day"
+    taken = {i for a in found for i in range(a.start, a.end)}
+    for frequency in freqs:
+        count, start = msg.amount_before(frequency.start)
+        if count is None or start in taken or msg.norms[start] in ("a", "an"):
+            continue
+        if start and msg.norms[start - 1] in msg.tables["range_words"]:
+            continue  # "a tall boy or two after work": the two is the tall boys
+        found.append(Amount(count, start, frequency.start))
+    return found
+
+
+def _size(
+    msg: Message, serving: Hit, contents: List[Hit], table: Mapping
+) -> Tuple[Optional[float], int]:
+    """Standard drinks in one serving, and the token its count comes before."""
+    label = serving.label
+    if label.replace(".", "").isdigit():
+        return float(label), serving.start
+    if label in ("pack", "oz"):
+        j = serving.start - 1
+        if j >= 0 and msg.norms[j] == "-":
+            j -= 1  # "12-pack"
+        number = msg.number(j)
+        if number is None or msg.norms[j] in ("a", "an"):
+            return (float(table["pack_default"]), serving.start) if label == "pack" else (None, 0)
+        size = number if label == "pack" else number / float(table["ounces_per_drink"])
+        return size, j
+    by_contents = table["by_contents"][label]
+    held = [
+        c.label
+        for c in contents
+        if c.end == serving.start  # "wine bottle"
+        or (serving.end < c.start <= serving.end + 2 and "of" in msg.norms[serving.end : c.start])
+    ]
+    kind = held[0] if held else "default"
+    return float(by_contents.get(kind, by_contents["default"])), serving.start

@@ -1,0 +1,52 @@
+"""Answers every question shares: yes, no, not sure, skipped."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+from actions.parsers.message import Hit, Message
+
+YES = "yes"
+NO = "no"
+NOT_SURE = "not sure"
+SKIPPED = "skipped"
+ANSWER = "answer"
+
+PLAIN_INTENTS = {"affirm": YES, "deny": NO, "unsure": NOT_SURE, "skip": SKIPPED}
+LIST_INTENTS: Dict[str, List[str]] = {"deny": [NO], "unsure": [NOT_SURE], "skip": [SKIPPED]}
+
+
+def plain(hits: Sequence[Hit]) -> Optional[str]:
+    """The last plain yes or no ("no.. actually yes"), else skipped, else not sure."""
+    words = [h.label for h in hits if h.group == ANSWER]
+    yes_no = [w for w in words if w in (YES, NO)]
+    if yes_no:
+        return yes_no[-1]
+    for label in (SKIPPED, NOT_SURE):
+        if label in words:
+            return label
+    return None
+
+
+def plain_list(msg: Message, hits: Sequence[Hit]) -> Optional[List[str]]:
+    """["no"], ["not sure"] or ["skipped"] for a question answered by naming things."""
+    answer = plain(hits)
+    if answer in (NO, NOT_SURE, SKIPPED):
+        return [str(answer)]
+    return None if answer else msg.from_intent(LIST_INTENTS)
+
+
+def yes_no(msg: Message, group: str, *describing: str) -> Optional[str]:
+    """A yes/no question with its own phrases in `group`.
+
+    Its own phrases come before plain yes and no, and a yes among them wins:
+    "not usually, but sometimes same night" is a yes. A negated yes is a no.
+    Matches of the `describing` groups count as yes ("my legs jump").
+    """
+    hits = msg.hits(group, *describing, ANSWER)
+    own = [h for h in hits if h.group != ANSWER and not h.hedged]
+    if any(not h.negated and h.label != NO for h in own):
+        return YES
+    if own:
+        return NO
+    return plain(hits) or msg.from_intent(PLAIN_INTENTS)

@@ -1,0 +1,74 @@
+"""Who the screening is about: the writer, or someone they are asking for.
+
+The words live in data/answers/someone_else.yml. "My son keeps twitching" is
+about him; "my wife says I twitch in my sleep" is about the writer.
+"""
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Tuple
+
+import yaml
+
+WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "answers" / "someone_else.yml"
+SELF = "self"
+# How far after "my <relation>" a reporting word may come ("my wife always says").
+REPORTING_WINDOW = 3
+
+_TOKEN = re.compile(r"[a-z']+")
+
+
+class SubjectWords:
+    def __init__(self, data: Dict) -> None:
+        self.relations: List[Tuple[Tuple[str, ...], str]] = sorted(
+            (
+                (tuple(phrase.lower().split()), pronoun)
+                for pronoun, phrases in data["relations"].items()
+                for phrase in phrases
+            ),
+            key=lambda item: -len(item[0]),
+        )
+        self.possessive: FrozenSet[str] = frozenset(data["possessive"])
+        self.reporting: FrozenSet[str] = frozenset(data["reporting"])
+        self.writer: FrozenSet[str] = frozenset(data["writer"])
+
+
+@lru_cache(maxsize=None)
+def _words() -> SubjectWords:
+    return SubjectWords(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+
+
+def subject_of(text: str) -> Optional[str]:
+    """ "he", "she" or "they" when the text is about someone the writer names; else None."""
+    words = _words()
+    tokens = [_singular(token) for token in _TOKEN.findall(text.lower())]
+    for i, token in enumerate(tokens):
+        if token not in words.possessive:
+            continue
+        for phrase, pronoun in words.relations:
+            if tuple(tokens[i + 1 : i + 1 + len(phrase)]) != phrase:
+                continue
+            after = tokens[i + 1 + len(phrase) :]
+            if not _only_reports_on_writer(after, words):
+                return pronoun
+            break
+    return None
+
+
+def _singular(token: str) -> str:
+    """ "son's", "sons" -> "son": possessives and plurals name the same relation."""
+    token = token.removesuffix("'s").removesuffix("'")
+    known = {word for phrase, _ in _words().relations for word in phrase}
+    if token not in known and token.endswith("s") and token[:-1] in known:
+        return token[:-1]
+    return token
+
+
+def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
+    """ "(my wife) says I twitch": the relation reports, the writer is the subject."""
+    window = after[:REPORTING_WINDOW]
+    for i, token in enumerate(window):
+        if token in words.reporting:
+            return any(word in words.writer for word in after[i + 1 : i + 3])
+    return False

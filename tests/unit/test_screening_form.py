@@ -1,0 +1,303 @@
+"""The screening form's validation action, run as Rasa runs it.
+
+The tracker is built the way the Rasa server sends it while the form reads a
+message: the bot's earlier questions, the person's message, the free-text
+candidate for the open question, then the form's own step.
+"""
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import NO, UNCLEAR, YES
+from actions.screening_form import ValidateScreeningForm, implied_answers
+from tests.support.content import domain
+
+DOMAIN = domain()
+FORM = "screening_form"
+
+
+def asked(slot: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": f"utter_ask_{slot}"}}
+
+
+def said(response: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def entity(kind: str, value: str, text: str = "", start: int = 0) -> Dict[str, Any]:
+    return {"entity": kind, "value": value, "start": start, "end": start + len(text)}
+
+
+def reading(
+    text: str,
+    question: str,
+    intent: str = "inform",
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    history: Optional[List[Dict[str, Any]]] = None,
+    asks: int = 1,
+) -> Tracker:
+    """The tracker as the form sees `text` sent while `question` is open."""
+    all_slots: Dict[str, Any] = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(slots or {})
+    all_slots["requested_slot"] = question
+    message = {"text": text, "intent": {"name": intent}, "entities": entities or []}
+    events: List[Dict[str, Any]] = list(history or [])
+    events += [
+        {"event": "slot", "name": "requested_slot", "value": question},
+        asked(question),
+    ] * asks
+    events += [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": message},
+        {"event": "action", "name": "action_extract_slots"},
+        {"event": "slot", "name": question, "value": text},
+        {"event": "slot", "name": "requested_slot", "value": question},
+        {"event": "action", "name": FORM},
+    ]
+    all_slots[question] = text
+    return tracker(all_slots, message, events)
+
+
+def tracker(
+    slots: Dict[str, Any], message: Dict[str, Any], events: List[Dict[str, Any]]
+) -> Tracker:
+    return Tracker(
+        sender_id="test",
+        slots=slots,
+        latest_message=message,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": FORM},
+        latest_action_name=FORM,
+    )
+
+
+async def validate(tracker: Tracker) -> Tuple[Dict[str, Any], List[str], bool]:
+    """The slots the real validation action set, what it said, and whether it stepped aside."""
+    dispatcher = CollectingDispatcher()
+    events = await ValidateScreeningForm().run(dispatcher, tracker, DOMAIN)
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    rejected = any(e["event"] == "action_execution_rejected" for e in events)
+    return slots, [str(m.get("response")) for m in dispatcher.messages], rejected
+
+
+# --- Answers -----------------------------------------------------------------
+
+
+async def test_an_answer_in_the_persons_own_words_is_taken() -> None:
+    slots, said_, rejected = await validate(
+        reading("whole body", "twitch_location", slots={"twitching": YES})
+    )
+    assert slots["twitch_location"] == ["whole_body"]
+    assert said_ == [] and not rejected
+
+
+async def test_the_answer_wins_over_the_intent() -> None:
+    # "a while" reads as out of scope to the intent classifier; it answers the question.
+    slots, _, rejected = await validate(
+        reading("a while", "twitch_duration", intent="out_of_scope", slots={"twitching": YES})
+    )
+    assert slots["twitch_duration"] == "a_while" and not rejected
+
+
+# --- Never asked three times ------------------------------------------------
+
+
+async def test_an_unclear_answer_is_asked_again_with_help() -> None:
+    slots, said_, rejected = await validate(
+        reading("purple monkey", "opioid_use", slots={"twitching": NO})
+    )
+    assert slots["opioid_use"] is None
+    assert said_ == ["utter_help_opioid_use"] and not rejected
+    assert slots["requested_slot"] == "opioid_use"
+
+
+async def test_after_two_asks_the_question_is_recorded_unclear_and_the_next_comes() -> None:
+    slots, said_, _ = await validate(
+        reading("purple monkey", "opioid_use", slots={"twitching": NO}, asks=2)
+    )
+    assert slots["opioid_use"] == UNCLEAR
+    assert said_ == []
+    assert slots["requested_slot"] == "benzo_use"
+
+
+async def test_an_unclear_list_answer_is_recorded_as_a_list() -> None:
+    slots, _, _ = await validate(
+        reading("purple monkey", "twitch_location", slots={"twitching": YES}, asks=2)
+    )
+    assert slots["twitch_location"] == [UNCLEAR]
+
+
+# --- Hand-offs and questions back ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("is this withdrawal?", "faq"),
+        ("why do you need to know", "why_ask"),
+        ("whats your number", "ask_admissions"),
+        ("stop", "stop_screening"),
+        ("can someone call me", "request_callback"),
+    ],
+)
+async def test_a_hand_off_that_answers_nothing_steps_aside(text: str, intent: str) -> None:
+    slots, said_, rejected = await validate(reading(text, "opioid_use", intent=intent))
+    assert rejected
+    assert slots["opioid_use"] is None  # the free-text candidate is not kept
+    assert said_ == []
+
+
+async def test_a_question_back_after_two_asks_moves_on_too() -> None:
+    slots, _, rejected = await validate(
+        reading("will my insurance find out", "benzo_use", "faq", asks=2)
+    )
+    assert rejected and slots["benzo_use"] == UNCLEAR
+
+
+async def test_asks_are_counted_across_questions_back() -> None:
+    # Asked, a question back answered by rule, asked again: two asks.
+    history = [
+        {"event": "slot", "name": "requested_slot", "value": "opioid_use"},
+        asked("opioid_use"),
+        said("utter_faq/privacy"),
+    ]
+    slots, _, _ = await validate(
+        reading("purple monkey", "opioid_use", slots={"twitching": NO}, history=history)
+    )
+    assert slots["opioid_use"] == UNCLEAR
+
+
+async def test_an_emergency_never_fills_an_answer() -> None:
+    slots, said_, rejected = await validate(
+        reading("he's not breathing", "opioid_use", intent="emergency_overdose")
+    )
+    assert {k for k, v in slots.items() if v is not None} <= {"requested_slot"}
+    assert said_ == [] and not rejected  # Rasa itself rejects: nothing was extracted
+
+
+async def test_resuming_after_a_question_back_reads_nothing_again() -> None:
+    events = [
+        {"event": "user", "text": "is it dangerous", "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "action_execution_rejected", "name": FORM},
+        {"event": "action", "name": "utter_faq"},
+        said("utter_faq/dangerous"),
+        {"event": "slot", "name": "requested_slot", "value": "opioid_use"},
+        {"event": "action", "name": FORM},
+    ]
+    slots_in = {name: None for name in DOMAIN["slots"]} | {"requested_slot": "opioid_use"}
+    slots, said_, rejected = await validate(
+        tracker(slots_in, {"text": "is it dangerous", "intent": {"name": "faq"}}, events)
+    )
+    assert slots.get("opioid_use") is None and said_ == [] and not rejected
+
+
+# --- Changing an answer --------------------------------------------------------
+
+
+async def test_naming_a_benzo_after_saying_no_corrects_it_and_asks_its_follow_ups() -> None:
+    text = "wait actually i do take xanax sometimes"
+    slots, _, rejected = await validate(
+        reading(
+            text,
+            "alcohol_heavy",
+            slots={"twitching": NO, "opioid_use": NO, "benzo_use": NO},
+            entities=[entity("benzodiazepine", "alprazolam", "xanax", text.index("xanax"))],
+        )
+    )
+    assert not rejected
+    assert slots["benzo_use"] == YES and slots["benzo_names"] == ["alprazolam"]
+    assert slots["alcohol_heavy"] is None
+    assert slots["requested_slot"] == "benzo_prescribed"
+
+
+async def test_i_meant_no_changes_the_previous_answer_and_drops_its_follow_ups() -> None:
+    history = [{"event": "slot", "name": "benzo_use", "value": YES}]
+    slots, _, _ = await validate(
+        reading(
+            "wait, i meant no",
+            "benzo_names",
+            slots={"twitching": NO, "opioid_use": NO, "benzo_use": YES},
+            history=history,
+        )
+    )
+    assert slots["benzo_use"] == NO
+    assert slots["requested_slot"] == "alcohol_heavy"
+
+
+async def test_go_back_asks_the_previous_question_again() -> None:
+    history = [{"event": "slot", "name": "opioid_use", "value": NO}]
+    slots, _, _ = await validate(
+        reading(
+            "can i go back", "benzo_use", slots={"twitching": NO, "opioid_use": NO}, history=history
+        )
+    )
+    assert slots["opioid_use"] is None
+    assert slots["requested_slot"] == "opioid_use"
+
+
+# --- Only what is asked is kept -------------------------------------------------
+
+
+async def test_answers_to_questions_no_longer_asked_are_cleared() -> None:
+    slots, _, _ = await validate(
+        reading("nah i dont drink", "alcohol_heavy", slots={"alcohol_stopped": YES})
+    )
+    assert slots["alcohol_heavy"] == NO
+    assert slots["alcohol_stopped"] is None
+
+
+def test_a_negated_name_is_not_a_disclosure() -> None:
+    text = "never took xanax"
+    found = [entity("benzodiazepine", "alprazolam", "xanax", text.index("xanax"))]
+    assert implied_answers(text, found, {"benzo_use": NO}) == {}
+
+
+def test_named_twitching_details_answer_their_questions() -> None:
+    text = "my legs jump since i started oxy"
+    found = [
+        entity("body_part", "legs", "legs", 3),
+        entity("opioid", "oxycodone", "oxy", text.index("oxy")),
+    ]
+    assert implied_answers(text, found, {}) == {
+        "twitching": YES,
+        "twitch_location": ["legs"],
+        "opioid_use": YES,
+        "opioid_names": ["oxycodone"],
+    }
+
+
+# --- Someone else ---------------------------------------------------------------
+
+
+async def test_a_mother_asking_about_her_son_sets_who_the_screening_is_about() -> None:
+    slots, _, _ = await validate(reading("yes my son twitches all night", "twitching"))
+    assert slots["screening_for"] == "he"
+    assert slots["twitching"] == YES
+
+
+async def test_what_was_said_before_the_screening_counts() -> None:
+    text = "hi my daughter's legs jerk at night"
+    events = [
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {
+                "intent": {"name": "inform"},
+                "entities": [entity("body_part", "legs", "legs", text.index("legs"))],
+            },
+        },
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "action", "name": FORM},
+    ]
+    slots_in = {name: None for name in DOMAIN["slots"]}
+    state = Tracker("test", slots_in, {"text": "yes"}, events, False, None, {}, FORM)
+    slots, _, _ = await validate(state)
+    assert slots["screening_for"] == "she"
+    assert slots["twitching"] == YES and slots["twitch_location"] == ["legs"]
+    assert slots["requested_slot"] == "twitch_timing"
