@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional
 
 # "go back", "can i go back", "change my last answer", "undo that".
 GO_BACK = re.compile(
-    r"\b(?:go(?:ing)? back|back up|previous question|last question|undo|"
+    r"\b(?:go(?:ing)? back(?! to the (?:beginning|start|top))|back up|previous question|last question|undo|"
     r"change (?:my|the|that) (?:last )?answer|redo (?:that|the last))\b",
     re.IGNORECASE,
 )

@@ -30,7 +30,7 @@ LIST_QUESTIONS = {"twitch_location", "twitch_timing", "opioid_names", "benzo_nam
 # Messages that are for another part of the conversation when they answer
 # nothing: the form steps aside, their rule answers, the question resumes.
 HAND_OFFS = {
-    "stop_screening", "goodbye", "restart", "ask_admissions", "request_callback",
+    "stop_screening", "goodbye", "start_over", "ask_admissions", "request_callback",
     "ask_overdose_signs", "faq", "why_ask", "bot_challenge", "start_screening",
 }  # fmt: skip
 # Naming a substance of a class says the person uses it.

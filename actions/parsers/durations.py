@@ -57,7 +57,7 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
         if i in msg.asking:
             continue
         if word in units and not _frequency(msg, i, table):
-            count, start = msg.amount_before(i)
+            count, start = msg.amount_before(i, pick=_middle)
             if count is None:
                 count = 2.0 if word.endswith("s") else 1.0
             if start > 0 and norms[start - 1] in table["this"]:
@@ -75,6 +75,11 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
                 days = max(years, 0.5) * 365.25
                 spans.append((f"{value_of(days, table['limits'])}={days}", i - 1, i + 1))
     return spans
+
+
+def _middle(low: float, high: float) -> float:
+    """ "six or seven days" is under a week: a range of lengths is its middle."""
+    return (low + high) / 2
 
 
 def _frequency(msg: Message, i: int, table: Mapping) -> bool:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+)
 
 from actions.parsers.vocabulary import LEXICON_GROUP, normalise_text, vocabulary
 
@@ -16,8 +28,10 @@ ANYWHERE = {("answer", "skipped")}
 NO_SPAN = -1
 # Requests, greetings, questions about the service: never an answer.
 NOT_ANSWER = "not_answer"
+# "arms wait no legs": what follows replaces what came before.
+CORRECTION = "correction"
 # Groups that are not things a person names (for "legs not arms").
-NOT_THINGS = {"negation", "answer", NOT_ANSWER}
+NOT_THINGS = {"negation", "answer", NOT_ANSWER, CORRECTION}
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,11 @@ class Message:
         self.doc = self.vocab.doc(normalised)
         self.norms = [t.norm_ for t in self.doc]
         self._matches = self.vocab.matches(self.doc)
+        self._substances = {
+            start
+            for group in self.tables["questions"]["substance_groups"]
+            for _, start, _ in self._matches.get(group, [])
+        }
         self.asking = self._asking()
         # Where something is named: "legs not arms" makes the "not" about the arms.
         self._things = {
@@ -68,8 +87,10 @@ class Message:
         }
         self._things.update(span[0] for span in map(self._token_span, self.entities))
         # Each kind of cue on its own ("dont twitch" after legs, "not" before
-        # twitch); "not sure" and other look-alikes block all of them.
+        # twitch); "not sure", a correction ("wait no") and other look-alikes
+        # block all of them.
         cues = self._matches.get("negation", [])
+        cues += [("none", s, e) for _, s, e in self._matches.get(CORRECTION, [])]
         self._cues: Dict[str, List[Tuple[int, int]]] = {}
         for kind in {label for label, _, _ in cues} - {"none"}:
             chosen = select((0, *c) for c in cues if c[0] in (kind, "none"))
@@ -107,11 +128,13 @@ class Message:
             return float(numbers[word])
         return float(word) if DIGITS.fullmatch(word) else None
 
-    def amount_before(self, i: int) -> Tuple[Optional[float], int]:
+    def amount_before(
+        self, i: int, pick: Callable[[float, float], float] = max
+    ) -> Tuple[Optional[float], int]:
         """The number counting token i, and where it starts.
 
-        "like 6 cold beers", "2 or 3 weeks" (the larger end), "a couple of
-        days", "half a year", "most of a bottle".
+        "like 6 cold beers", "2 or 3 weeks" (a range: `pick` of its ends, the
+        larger by default), "a couple of days", "half a year", "most of a bottle".
         """
         fillers = set(self.tables["number_fillers"])
         j = i - 1
@@ -124,7 +147,7 @@ class Message:
         if start >= 2 and self.norms[start - 1] in self.tables["range_words"]:
             other = self.number(start - 2)
             if other is not None:
-                value, start = max(value, other), start - 2
+                value, start = pick(other, value), start - 2
         # "most of a bottle", "half a year", "1/2 a fifth"
         k = start - 1
         if k >= 0 and self.norms[k] == "of":
@@ -238,6 +261,12 @@ class Message:
                     return True
         return False
 
+    def corrected(self, hits: Sequence[Hit]) -> List[Hit]:
+        """The hits after the last correction ("arms wait no legs"), if any come after it."""
+        ends = [e for _, s, e in self._matches.get(CORRECTION, []) if s not in self.asking]
+        later = [h for h in hits if ends and h.start >= max(ends)]
+        return later or list(hits)
+
     def hedged(self, start: int) -> bool:
         """Whether "not sure if", "idk whether"... come before, in the same clause."""
         clause_start, _ = self.clause(start)
@@ -272,11 +301,14 @@ class Message:
         if first in questions["wh_words"]:
             return True
         # "cant sleep", "dont know": a negated verb starts a statement.
-        return (
-            first in questions["auxiliaries"]
-            and second != "not"
-            and (second in questions["subjects"] or marked and len(sentence) > 1)
-        )
+        if first not in questions["auxiliaries"] or second in ("", "not"):
+            return False
+        if marked:
+            return True
+        left_out = questions["left_out_subject"]
+        if first in left_out["auxiliaries"]:
+            return second in questions["subjects"] and second not in left_out["before"]
+        return second in questions["subjects"] or sentence[1] in self._substances
 
     def from_intent(self, answers: Mapping[str, T]) -> Optional[T]:
         """The answer the NLU intent gives, when the text itself gives none.

@@ -23,19 +23,29 @@ DESCRIBING_ENTITIES = ("body_part", "twitch_timing", "duration")
 
 
 def twitching(msg: Message) -> Optional[str]:
-    """yes | no: "my legs jump at night" is a yes, "no twitching" a no."""
+    """yes | no: "my legs jump at night" is a yes, "no twitching" a no.
+
+    After a leading no, only twitching words or a yes count: "no, but i get
+    sweaty and cant sleep" describes other symptoms.
+    """
     hits = msg.hits("twitching", *DESCRIBING, ANSWER)
     timings = msg.tables["timings_describing_twitching"]
-    described = [
+    leading_no = bool(hits) and hits[0].group == ANSWER and hits[0].label == NO
+    describing = () if leading_no and hits[0].start == 0 else DESCRIBING
+    described: List[Hit] = [
         h
         for h in hits
         if h.group != ANSWER
         and h.label != NO
         and not h.hedged
+        and (h.group == "twitching" or h.group in describing)
         and (h.group != "twitch_timing" or h.label in timings)
     ]
-    described += msg.entity_hits(*DESCRIBING_ENTITIES)
-    if any(not h.negated for h in described) or any(not d.negated for d in durations(msg)):
+    if describing:
+        described += msg.entity_hits(*DESCRIBING_ENTITIES)
+    if any(not h.negated for h in described):
+        return YES
+    if describing and any(not d.negated for d in durations(msg)):
         return YES
     if described or any(h.group != ANSWER and h.label == NO for h in hits):
         return NO
@@ -73,7 +83,7 @@ def _named(msg: Message, group: str, entity_type: str) -> Optional[List[str]]:
     own = [h for h in hits if h.group == group and h.label != NO]
     taken = {i for h in own for i in range(h.start, h.end)}
     entities = [h for h in msg.entity_hits(entity_type) if not taken & set(range(h.start, h.end))]
-    named: List[Hit] = sorted(own, key=lambda h: h.start) + entities
+    named = msg.corrected(sorted(own, key=lambda h: h.start) + entities)
     values = unique(h.label for h in named if not h.negated)
     if values:
         return values

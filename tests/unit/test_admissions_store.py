@@ -8,8 +8,10 @@ import csv
 import io
 import json
 import os
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -20,7 +22,7 @@ import sqlalchemy as sa
 from admissions import retention
 from admissions.__main__ import main
 from storage import callbacks as store
-from storage import database
+from storage import database, opt_outs  # noqa: F401  (its table is created too)
 from storage.callbacks import CallbackRequest, utc_now
 
 POSTGRES_URL = os.environ.get(
@@ -228,3 +230,17 @@ def test_without_an_events_table_nothing_is_deleted(tmp_path: Path) -> None:
 def test_retention_of_less_than_a_day_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["purge", "--days", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_the_first_requests_create_the_tables_once_even_together(tmp_path: Path) -> None:
+    # SMS turns reach the database on worker threads; the first ones arrive together.
+    url = f"sqlite:///{tmp_path / 'together.db'}"
+    start = threading.Barrier(12)
+
+    def first_use(_: int) -> None:
+        start.wait()
+        with database.engine(url).connect() as connection:
+            connection.execute(sa.text("SELECT count(*) FROM sms_opt_outs"))
+
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(first_use, range(12)))
