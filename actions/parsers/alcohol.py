@@ -62,7 +62,11 @@ def alcohol_heavy(msg: Message) -> Optional[str]:
 
 
 def alcohol_stopped(msg: Message) -> Optional[str]:
-    """yes | no: stopped or cut back a lot within recent_stop_days."""
+    """yes | no: stopped or cut back a lot within recent_stop_days.
+
+    Fewer drinks now than before is a cut back ("from a fifth to a couple
+    beers"); a plan is not ("gonna stop tomorrow").
+    """
     hits = msg.hits("alcohol_stopped", ANSWER)
     own = [h for h in hits if h.group == "alcohol_stopped" and not h.hedged]
     stops = [h for h in own if h.label == YES and not h.negated]
@@ -70,9 +74,42 @@ def alcohol_stopped(msg: Message) -> Optional[str]:
     # Undated ("i quit", "cutting back") is now: that is what was asked.
     if any(days_since(msg, h, undated=0.0) <= recent for h in stops):
         return YES
+    fewer = _fewer_now(msg)
+    if fewer is not None:
+        return YES if fewer else NO
     if own:
         return NO  # "still drinking", "havent stopped", "quit 2 years ago"
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def _fewer_now(msg: Message) -> Optional[bool]:
+    """Whether two amounts compared say fewer drinks now; None if none are compared.
+
+    "went from a fifth to a couple beers", "only 2 today instead of my usual 12".
+    """
+    cues = msg.hits("drink_compare")
+    if not cues:
+        return None
+    said = amounts(msg, [f for f in msg.hits("drink_frequency") if not f.negated])
+    found = [(a.start, a.drinks) for a in said]
+    taken = {i for a in said for i in range(a.start, a.end)}
+    units = msg.tables["durations"]["units"]
+    for i, word in enumerate(msg.norms):
+        count = msg.number(i)
+        following = msg.norms[i + 1] if i + 1 < len(msg.norms) else ""
+        if (
+            count is not None
+            and i not in taken
+            and word not in ("a", "an")
+            and following not in units
+        ):
+            found.append((i, count))  # "12" in "instead of my usual 12"
+    before = [drinks for start, drinks in sorted(found) if start >= cues[0].end][:1]
+    now = [drinks for _, drinks in sorted(found)]
+    if not before or len(now) < 2:
+        return None
+    now.remove(before[0])
+    return now[0] < before[0]
 
 
 def _verdict(frequency: Optional[Hit], total: float, table: Mapping) -> str:
@@ -81,6 +118,10 @@ def _verdict(frequency: Optional[Hit], total: float, table: Mapping) -> str:
     kind = frequency.label if frequency else "daily"
     if kind == "daily":
         return YES if total >= heavy else NO
+    if kind.startswith("every="):  # "a handle every few days": over the days
+        if total / float(kind.partition("=")[2]) >= heavy:
+            return YES
+        return BINGE if total >= heavy else NO
     if kind == "weekly":
         if total / 7 >= heavy:
             return YES

@@ -183,19 +183,21 @@ class Message:
             for rank, label, start, end in chosen
         ]
 
-    def substance_hits(self, entity_type: str, also: Sequence[str] = ()) -> List[Hit]:
+    def substance_hits(self, entity_type: str, also: Sequence[str] = (), *groups: str) -> List[Hit]:
         """Substances of a class named in the message: NLU entities, then the lexicon.
 
-        `also` are names of other classes that count ("kratom" for opioids).
+        `also` are names of other classes that count ("kratom" for opioids);
+        `groups` are more names, labelled like the lexicon's ("opioid:heroin").
+        The class word ("opioid") leaves its words to more precise names.
         """
         entities = [
             h
             for h in self.entity_hits(entity_type, "other_substance")
             if h.group == entity_type or h.label in also
         ]
-        covered = {i for h in entities for i in range(h.start, h.end)}
+        covered = {i for h in entities if h.label != entity_type for i in range(h.start, h.end)}
         lexicon = []
-        for h in self.hits(LEXICON_GROUP):
+        for h in self.hits(LEXICON_GROUP, *groups):
             kind, _, name = h.label.partition(":")
             if (kind == entity_type or name in also) and not covered & set(range(h.start, h.end)):
                 lexicon.append(Hit(kind, name, h.start, h.end, h.negated, h.hedged))
@@ -290,7 +292,17 @@ class Message:
                 sentence.append(i)
                 continue
             ends_in_question = i < len(self.norms) and "?" in self.doc[i].text
-            if sentence and self._is_question(sentence, ends_in_question, questions):
+            relative = (
+                sentence
+                and not ends_in_question
+                and self.norms[sentence[0]] in questions["relative"]
+                and self.norms[sentence[0] - 1 : sentence[0]] == [","]
+            )
+            if (
+                sentence
+                and not relative
+                and self._is_question(sentence, ends_in_question, questions)
+            ):
                 asking.update(sentence)
             sentence = []
         return asking

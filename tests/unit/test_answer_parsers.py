@@ -95,6 +95,25 @@ TWITCHING: List[Tuple[Any, ...]] = [
     ("definately", "yes"),
     ("is that normal? my legs jump at night", "yes"),
     ("no but my legs are restless", "yes"),
+    # A leading no wins over other symptoms: they do not describe twitching.
+    ("no, but i get sweaty and can't sleep", "no"),
+    ("not twitching, just aches", "no"),
+    ("no, i just cant sleep at night", "no"),
+    ("no but my stomach hurts all the time", "no"),
+    ("no wait, yes at night", "yes"),
+    ("he does", "yes"),
+    ("she does not", "no"),
+    ("he is fine", None),
+    # "not sure" in typos, and gibberish
+    ("not shure", "not sure"),
+    ("not sur", "not sure"),
+    ("i dont no", "not sure"),
+    ("idk tbh", "not sure"),
+    ("hhhhh", None),
+    ("nnnn", None),
+    ("??", None),
+    ("i guess", "yes"),
+    ("i guess not", "no"),
 ]
 
 TWITCH_LOCATION: List[Tuple[Any, ...]] = [
@@ -142,7 +161,20 @@ TWITCH_LOCATION: List[Tuple[Any, ...]] = [
     ("everywhere but my face", ["whole_body"]),
     ("it moves around", ["whole_body"]),
     ("hands & feet", ["arms", "legs"]),
-    ("neck and shoulders", ["trunk", "arms"]),
+    ("neck and shoulders", ["trunk"]),
+    # Shoulders, neck and back are the trunk.
+    ("shoulder", ["trunk"]),
+    ("my shoulders", ["trunk"]),
+    ("upper arms and shoulders", ["arms", "trunk"]),
+    ("my back n legs", ["trunk", "legs"]),
+    # A correction inside the answer: what follows it counts.
+    ("arms wait no legs", ["legs"]),
+    ("arms, no wait, legs", ["legs"]),
+    ("legs actually no arms", ["arms"]),
+    ("arms sorry i mean legs", ["legs"]),
+    ("my arms, sorry i mean my shoulders", ["trunk"]),
+    ("legs wait no", ["legs"]),
+    ("not shure", ["not sure"]),
 ]
 
 TWITCH_TIMING: List[Tuple[Any, ...]] = [
@@ -185,6 +217,26 @@ TWITCH_TIMING: List[Tuple[Any, ...]] = [
     ("every morning till i have a drink", ["morning", "in_withdrawal"]),
     ("when someone scares me", ["when_startled"]),
     ("when im stressed", None),
+    # Withdrawal in other words, and misspelled
+    ("when I'm sick from not having any", ["in_withdrawal"]),
+    ("a few hours after my last dose", ["in_withdrawal"]),
+    ("when it's been a while since I used", ["in_withdrawal"]),
+    ("when im withdrawling", ["in_withdrawal"]),
+    ("witdrawal", ["in_withdrawal"]),
+    ("when im withdrawin", ["in_withdrawal"]),
+    ("when im running low", ["in_withdrawal"]),
+    ("comes and goes", ["random"]),
+    ("comes n goes", ["random"]),
+    ("off and on", ["random"]),
+    ("sitting still", ["at_rest"]),
+    ("sittin", ["at_rest"]),
+    ("layin down", ["at_rest"]),
+    ("when im just laying there", ["at_rest"]),
+    ("whenever im sick", ["in_withdrawal"]),
+    ("whenever", ["random"]),
+    ("at night n when im sittin", ["falling_asleep", "at_rest"]),
+    ("hhhhh", None),
+    ("??", None),
 ]
 
 TWITCH_DURATION: List[Tuple[Any, ...]] = [
@@ -230,6 +282,13 @@ TWITCH_DURATION: List[Tuple[Any, ...]] = [
     ("48 hours", "days"),
     ("this week", "days"),
     ("recently", None),
+    # A range is its middle: six or seven days is under a week.
+    ("six or seven days", "days"),
+    ("6 or 7 days", "days"),
+    ("2 or 3 weeks", "weeks"),
+    ("a long while", "a_while"),
+    ("??", None),
+    ("?", None),
 ]
 
 OPIOID_USE: List[Tuple[Any, ...]] = [
@@ -266,13 +325,40 @@ OPIOID_USE: List[Tuple[Any, ...]] = [
     ("i dont understand the question", None),
     ("not currently", "past"),
     ("im not taking anything", "no"),
+    # Someone else's use, told in the third person
+    ("he does", "yes"),
+    ("she does i think", "yes"),
+    ("yeah he does", "yes"),
+    ("he doesnt", "no"),
+    ("he doesnt anymore", "past"),
+    # Nothing of the class, only other substances
+    ("only drink", "no"),
+    ("just weed", "no"),
+    ("only tylenol", "no"),
+    ("weed", "no"),
+    ("i smoke weed every day", "no"),
+    ("only xanax", "no", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("not anymore, just weed now", "past"),
+    # Long ago
+    ("did a long time ago", "past"),
+    ("in my twenties", "past"),
+    ("once in 2012", "past"),
+    ("years back", "past"),
+    ("a while back", "past"),
+    ("did a few times", "past"),
+    ("when i was 19", "past"),
+    ("dope", "yes"),
+    ("2 weeks ago", "yes"),
+    ("are opioids addictive", None),
+    ("not shure", "not sure"),
+    ("dunno", "not sure"),
 ]
 
 OPIOID_NAMES: List[Tuple[Any, ...]] = [
     ("percs", ["oxycodone"], [("opioid", "oxycodone", "percs")]),
     (
         "blues and fent",
-        ["opioid", "fentanyl"],
+        ["oxycodone", "fentanyl"],
         [("opioid", "opioid", "blues"), ("opioid", "fentanyl", "fent")],
     ),
     ("oxy and suboxone", ["oxycodone", "buprenorphine"]),
@@ -286,7 +372,7 @@ OPIOID_NAMES: List[Tuple[Any, ...]] = [
         ["oxycodone"],
         [("opioid", "oxycodone", "oxy"), ("opioid", "oxycodone", "percs")],
     ),
-    ("no heroin, just pain pills", ["opioid"], [("opioid", "heroin", "heroin")]),
+    ("no heroin, just pain pills", ["not sure"], [("opioid", "heroin", "heroin")]),
     ("subs", ["buprenorphine"], [("opioid", "buprenorphine", "subs")]),
     ("whatever i can get", ["not sure"]),
     ("idk the name", ["not sure"]),
@@ -297,6 +383,46 @@ OPIOID_NAMES: List[Tuple[Any, ...]] = [
     ("nothing", ["no"]),
     ("xanax", None, [("benzodiazepine", "alprazolam", "xanax")]),
     ("what does that mean", None),
+    # To "which ones?", street words name their substance on their own.
+    ("smack", ["heroin"]),
+    ("H", ["heroin"]),
+    ("dope", ["heroin"]),
+    ("the boy", ["heroin"]),
+    ("sub", ["buprenorphine"]),
+    ("strips", ["buprenorphine"]),
+    ("lean", ["codeine"]),
+    ("syrup", ["codeine"]),
+    ("blues", ["oxycodone"]),
+    ("trams", ["tramadol"]),
+    # Every name in a list counts.
+    ("m30s and dope", ["oxycodone", "heroin"]),
+    ("percs and a sub when i cant find any", ["oxycodone", "buprenorphine"]),
+    ("lean and percs", ["codeine", "oxycodone"]),
+    ("oxys mostly, some blues", ["oxycodone"]),
+    ("percs or fent idk", ["oxycodone", "fentanyl"]),
+    ("subs, percs, and dope", ["buprenorphine", "oxycodone", "heroin"]),
+    ("percs wait no oxys", ["oxycodone"]),
+    # Pills said to be fentanyl are fentanyl.
+    (
+        "pressed blues but they're fent",
+        ["fentanyl"],
+        [("opioid", "opioid", "pressed blues"), ("opioid", "fentanyl", "fent")],
+    ),
+    ("the blues, which are fent", ["fentanyl"]),
+    ("percs laced with fent", ["fentanyl"]),
+    ("percs that i get, and fent", ["oxycodone", "fentanyl"]),
+    ("fake blues", ["fentanyl"]),
+    ("m30s but they're pressed fent", ["fentanyl"]),
+    # The class word names none.
+    ("opioids", ["not sure"], [("opioid", "opioid", "opioids")]),
+    ("oxy and other opiates", ["oxycodone"]),
+    ("opiates", ["not sure"]),
+    ("dope sick", ["not sure"], [("opioid", "opioid", "dope sick")]),
+    # A question back that names drugs.
+    ("is fent worse than heroin?", None),
+    ("is fent worse than heroin", None),
+    ("does xanax count", None),
+    ("what are blues", None),
 ]
 
 BENZO_NAMES: List[Tuple[Any, ...]] = [
@@ -306,7 +432,7 @@ BENZO_NAMES: List[Tuple[Any, ...]] = [
     ("k pins", ["clonazepam"], [("benzodiazepine", "clonazepam", "k pins")]),
     ("valium", ["diazepam"]),
     ("ativan sometimes", ["lorazepam"]),
-    ("my benzos", ["benzodiazepine"]),
+    ("my benzos", ["not sure"]),
     ("not xanax, klonopin", ["clonazepam"]),
     ("xanax not ativan", ["alprazolam"]),
     ("idk some white pills", ["not sure"]),
@@ -316,6 +442,18 @@ BENZO_NAMES: List[Tuple[Any, ...]] = [
     ("skip", ["skipped"]),
     ("Not sure", ["not sure"]),
     ("oxy", None, [("opioid", "oxycodone", "oxy")]),
+    ("bars", ["alprazolam"]),
+    ("footballs", ["alprazolam"]),
+    ("school buses", ["alprazolam"]),
+    ("greens", ["alprazolam"]),
+    ("vals", ["diazepam"]),
+    ("vallys and bars", ["diazepam", "alprazolam"]),
+    ("klonnies n bars", ["clonazepam", "alprazolam"]),
+    ("pins", ["clonazepam"]),
+    ("benzos", ["not sure"]),
+    ("xanax and some other benzos", ["alprazolam"]),
+    ("are benzos bad", None),
+    ("is xanax worse than valium", None),
 ]
 
 BENZO_USE: List[Tuple[Any, ...]] = [
@@ -335,6 +473,16 @@ BENZO_USE: List[Tuple[Any, ...]] = [
     ("idk", "not sure"),
     ("Skip", "skipped"),
     ("who sees this", None),
+    ("he does", "yes"),
+    ("only drink", "no"),
+    ("just my adderall", "no"),
+    ("only percs", "no", [("opioid", "oxycodone", "percs")]),
+    ("only when i drink", "yes"),
+    ("just my klonopin", "yes"),
+    ("just bars", "yes"),
+    ("in my twenties", "past"),
+    ("years back", "past"),
+    ("are benzos bad?", None),
 ]
 
 PRESCRIBED: List[Tuple[Any, ...]] = [
@@ -369,6 +517,19 @@ PRESCRIBED: List[Tuple[Any, ...]] = [
     ("my doctor cut me off so now i buy them", "no"),
     ("i get them from someone", "no"),
     ("prescribed but i buy more on the side", "some"),
+    # One prescribed and another not
+    ("the norco is, the rest aren't", "some"),
+    ("my doc gives me the oxy but not the dope", "some"),
+    ("half of them", "some"),
+    ("part of it", "some"),
+    # Someone else's prescription, stolen or bought
+    ("prescribed to my mom, I take hers", "no"),
+    ("prescribed to my wife but i take them", "no"),
+    ("i steal them from my grandma", "no"),
+    ("i buy some from a guy", "no"),
+    ("stolen", "no"),
+    ("his doctor prescribes them", "yes"),
+    ("prescribed for my back", "yes"),
 ]
 
 DOSE_CHANGE: List[Tuple[Any, ...]] = [
@@ -401,6 +562,13 @@ DOSE_CHANGE: List[Tuple[Any, ...]] = [
     ("it goes up and down", "yes"),
     ("i dont take more than prescribed", "no"),
     ("no but i ran out yesterday", "stopped"),
+    ("went from 2 to 1", "down"),
+    ("from three a day to six", "up"),
+    ("stretching them out", "down"),
+    ("taking half", "down"),
+    ("been without since sunday", "stopped"),
+    ("couldn't get any for days", "stopped"),
+    ("been out since tuesday", "stopped"),
 ]
 
 WITH_OPIOIDS: List[Tuple[Any, ...]] = [
@@ -422,6 +590,12 @@ WITH_OPIOIDS: List[Tuple[Any, ...]] = [
     ("is that dangerous?", None),
     ("all the time", "yes"),
     ("a few hours apart", "yes"),
+    # The question is whether ever, on the same day.
+    ("only once or twice", "yes"),
+    ("I take my klonopin after my methadone at night", "yes"),
+    ("xanax and oxy at night", "yes"),
+    ("not once", "no"),
+    ("i take xanax but never with my oxy", "no"),
 ]
 
 FOR_TWITCHING: List[Tuple[Any, ...]] = [
@@ -442,6 +616,16 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
     ("do they help with that?", None),
     ("helps me sleep", "no"),
     ("to help with the jerks", "yes"),
+    # Another reason only is a no; how much, without another reason, a yes.
+    ("for sleep mostly", "no"),
+    ("I had them before the twitching", "no"),
+    ("i had them before", "no"),
+    ("mostly", "yes"),
+    ("that and my nerves", "yes"),
+    ("only when it's real bad", "yes"),
+    ("when my anxiety gets bad", "no"),
+    ("i guess", "yes"),
+    ("not shure", "not sure"),
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
@@ -487,6 +671,15 @@ ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
     ("i used to drink a lot but i still have 6 beers a night", "yes"),
     ("good morning", None),
     ("1/2 a bottle of wine a night", "no"),
+    # Every few days: averaged over the days.
+    ("a handle every few days", "yes"),
+    ("a fifth every couple days", "yes"),
+    ("every other day, a 12 pack", "yes"),
+    ("a bottle of wine every couple days", "binge"),
+    ("2 beers every other day", "no"),
+    ("like 10 beers on weekend nights", "binge"),
+    ("a fifth on weekends", "binge"),
+    ("have a drink every night", "no"),
 ]
 
 ALCOHOL_STOPPED: List[Tuple[Any, ...]] = [
@@ -508,6 +701,20 @@ ALCOHOL_STOPPED: List[Tuple[Any, ...]] = [
     ("last drink was saturday", "yes"),
     ("im drinking less", "yes"),
     ("cut back a little", "yes"),  # errs towards the warning
+    ("haven't had a drink in 4 days", "yes"),
+    ("been cutting way down this week", "yes"),
+    ("went from a fifth to a couple beers", "yes"),
+    ("only had 2 today instead of my usual 12", "yes"),
+    ("down to 3 beers from 12", "yes"),
+    ("from 12 beers a day to 20", "no"),
+    # Plans are not a stop.
+    ("gonna stop tomorrow", "no"),
+    ("i want to quit", "no"),
+    ("going to quit next week", "no"),
+    ("thinking about quitting", "no"),
+    ("still drinking, want to stop", "no"),
+    ("trying to quit", "yes"),
+    ("not shure", "not sure"),
 ]
 
 TABLES: Dict[str, List[Tuple[Any, ...]]] = {
