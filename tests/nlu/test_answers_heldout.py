@@ -1,12 +1,14 @@
 """Each question's answer parser on held-out answers, read through the trained NLU.
 
-tests/nlu/answers_fresh.yml holds (question, answer, expected value) triples
-written independently of the parsers and never used for their patterns. Each
-answer goes through the newest model in models/ (entities and intent, as the
-form gets them) and then through the question's parser; every question must
-read at least 95% of its answers right, non-answers (expected null) included.
-tests/nlu/answers_dev.yml, an earlier set of the same kind whose misses were
-studied to improve the parsers, is reported too but is no longer a gate.
+Three sets of (question, answer, expected value) triples were written by people
+who never saw the parsers, their patterns or each other's sets. Each answer goes
+through the newest model in models/ (entities and intent, as the form gets
+them) and then through the question's parser.
+
+- tests/nlu/answers_gate.yml: never looked at; every question must read at
+  least 95% of its answers right there, non-answers (expected null) included.
+- tests/nlu/answers_dev.yml and answers_fresh.yml: their misses were studied,
+  by kind, to improve the parsers; they are reported, and must stay at 90%.
 """
 
 import asyncio
@@ -20,11 +22,11 @@ from rasa.model import get_latest_model
 
 from actions.parsers import parse_answer
 
-ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = ROOT / "tests" / "nlu" / "answers_fresh.yml"
-DEV = ROOT / "tests" / "nlu" / "answers_dev.yml"
-MODELS = ROOT / "models"
-MIN_ACCURACY = 0.95
+NLU_TESTS = Path(__file__).resolve().parent
+MODELS = NLU_TESTS.parents[1] / "models"
+GATE = "answers_gate.yml"
+STUDIED = ("answers_dev.yml", "answers_fresh.yml")
+MIN_ACCURACY = {GATE: 0.95, STUDIED[0]: 0.90, STUDIED[1]: 0.90}
 
 Triple = Dict[str, Any]
 
@@ -36,15 +38,18 @@ def same(found: Any, expected: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def read() -> List[Tuple[Triple, Any]]:
-    """Every triple with what the NLU and the parser made of its answer."""
+def agent() -> Any:
     model = get_latest_model(str(MODELS))
     if model is None:
         pytest.fail(f"no trained model in {MODELS}: make test trains one first")
     from rasa.core.agent import Agent
 
-    agent = Agent.load(model)
-    triples: List[Triple] = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["triples"]
+    return Agent.load(model)
+
+
+def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:
+    """Every triple of a set with what the NLU and the parser made of its answer."""
+    triples: List[Triple] = yaml.safe_load((NLU_TESTS / name).read_text(encoding="utf-8"))["triples"]
 
     async def parse_all() -> List[Dict[str, Any]]:
         return [await agent.parse_message(str(t["answer"])) for t in triples]
@@ -56,24 +61,22 @@ def read() -> List[Tuple[Triple, Any]]:
     ]
 
 
-def test_every_question_reads_95_percent_of_held_out_answers(read: List[Tuple[Triple, Any]]) -> None:
+@pytest.mark.parametrize("name", [GATE, *STUDIED])
+def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> None:
     right: Dict[str, int] = defaultdict(int)
     total: Dict[str, int] = defaultdict(int)
     misses: List[str] = []
-    for triple, found in read:
+    results = read(agent, name)
+    for triple, found in results:
         question = triple["question"]
         total[question] += 1
         if same(found, triple["expected"]):
             right[question] += 1
-        else:
+        elif name != GATE:  # the gate's misses are not shown: they would be studied
             misses.append(f"{question}: {triple['answer']!r} -> {found!r}, expected {triple['expected']!r}")
+    print(f"\n{name}: {sum(right.values())}/{len(results)}")
     for question in sorted(total):
-        print(f"{question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}")
-    low = [q for q in total if right[q] / total[q] < MIN_ACCURACY]
-    assert not low, f"below {MIN_ACCURACY} on {low}; misses:\n" + "\n".join(misses)
-
-
-def test_the_held_out_set_covers_every_question_with_600_answers(read: List[Tuple[Triple, Any]]) -> None:
-    questions = {triple["question"] for triple, _ in read}
-    assert len(read) >= 600
-    assert len(questions) == 15
+        print(f"  {question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}")
+    assert len(results) >= 600 and len(total) == 15
+    low = [q for q in total if right[q] / total[q] < MIN_ACCURACY[name]]
+    assert not low, f"{name}: below {MIN_ACCURACY[name]} on {low}\n" + "\n".join(misses)
