@@ -128,6 +128,8 @@ class ValidateScreeningForm(CountingValidation):
                 answers[SUBJECT] = subject_of(text)
                 events.append(SlotSet(SUBJECT, answers[SUBJECT]))
             implied = implied_answers(text, parse.get("entities") or [], answers)
+            if not answers.get("twitching") and parse_answer("twitching", text, [], None) == YES:
+                implied["twitching"] = YES  # "my son keeps twitching" answers the first question
             answers.update(implied)
             events += [SlotSet(slot, value) for slot, value in implied.items()]
         return events
@@ -152,7 +154,9 @@ class ValidateScreeningForm(CountingValidation):
         # "actually I do take xanax" changes an earlier answer: a correction,
         # not an answer to the open question.
         uses = [use for use, _ in SUBSTANCE_QUESTIONS.values()]
-        fixed.update({q: v for q, v in implied.items() if q in uses and answers.get(q) in (NO, PAST)})
+        fixed.update(
+            {q: v for q, v in implied.items() if q in uses and answers.get(q) in (NO, PAST)}
+        )
         answers.update({**fixed, **implied})
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)

@@ -43,14 +43,13 @@ def subject_of(text: str) -> Optional[str]:
     """ "he", "she" or "they" when the text is about someone the writer names; else None."""
     words = _words()
     tokens = [_singular(token) for token in _TOKEN.findall(text.lower())]
-    for i, token in enumerate(tokens):
-        if token not in words.possessive:
-            continue
+    # "my son ...", or a relation as the very first word ("wife ran out of her xanax").
+    starts = [0] + [i + 1 for i, token in enumerate(tokens) if token in words.possessive]
+    for start in starts:
         for phrase, pronoun in words.relations:
-            if tuple(tokens[i + 1 : i + 1 + len(phrase)]) != phrase:
+            if tuple(tokens[start : start + len(phrase)]) != phrase:
                 continue
-            after = tokens[i + 1 + len(phrase) :]
-            if not _only_reports_on_writer(after, words):
+            if not _only_reports_on_writer(tokens[start + len(phrase) :], words):
                 return pronoun
             break
     return None

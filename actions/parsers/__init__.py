@@ -10,7 +10,8 @@ answered with a list). None means the message does not answer the question
 (a question back, a request, something else): the parsers never guess.
 
 The text decides first; the NLU intent (affirm, deny, unsure, skip) is used
-only when the text gives no answer of its own.
+only when the text gives no answer of its own. An "I don't know" is never a
+no: "idk, he never says" is not sure.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
-from actions.parsers import alcohol, substances, twitching
+from actions.parsers import alcohol, common, substances, twitching
 from actions.parsers.message import Message
 from actions.parsers.vocabulary import vocabulary as compiled_vocabulary
 
@@ -41,6 +42,8 @@ PARSERS: Dict[str, Parser] = {
     "benzo_for_twitching": substances.for_twitching,
     "alcohol_heavy": alcohol.alcohol_heavy,
     "alcohol_stopped": alcohol.alcohol_stopped,
+    # "Would you like to answer a few short questions?"
+    "start": common.start,
 }
 
 
@@ -54,7 +57,11 @@ def parse_answer(
     parser = PARSERS.get(question)
     if parser is None:
         raise ValueError(f"no answer parser for question {question!r}")
-    return parser(Message(text or "", entities, intent))
+    msg = Message(text or "", entities, intent)
+    answer = parser(msg)
+    if answer in (common.NO, [common.NO]) and common.dont_know(msg):
+        return [common.NOT_SURE] if isinstance(answer, list) else common.NOT_SURE
+    return answer
 
 
 def preload() -> None:

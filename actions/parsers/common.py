@@ -13,6 +13,8 @@ SKIPPED = "skipped"
 ANSWER = "answer"
 
 PLAIN_INTENTS = {"affirm": YES, "deny": NO, "unsure": NOT_SURE, "skip": SKIPPED}
+# Not wanting to answer the questions at all is a no to starting them.
+START_INTENTS = {"affirm": YES, "deny": NO, "unsure": NOT_SURE, "skip": NO}
 LIST_INTENTS: Dict[str, List[str]] = {"deny": [NO], "unsure": [NOT_SURE], "skip": [SKIPPED]}
 
 
@@ -50,3 +52,30 @@ def yes_no(msg: Message, group: str, *describing: str) -> Optional[str]:
     if own:
         return NO
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def dont_know(msg: Message) -> bool:
+    """Whether the message says "I don't know" ("idk", "no idea", "he never says").
+
+    A "maybe" or "depends" does not: "no, maybe a beer or two" is a no.
+    """
+    words = set(msg.tables["dont_know_words"])
+    return any(
+        h.label == NOT_SURE and words & set(msg.norms[h.start : h.end]) for h in msg.hits(ANSWER)
+    )
+
+
+def start(msg: Message) -> Optional[str]:
+    """yes | no | not sure, to "Would you like to answer a few short questions?".
+
+    The last yes or no said wins ("sure, but not now"); "ok" and "go ahead"
+    agree, "just the number" and "skip" decline.
+    """
+    hits = msg.hits("start", ANSWER)
+    said = [NO if h.negated and h.group == "start" else h.label for h in hits]
+    yes_no = [label for label in said if label in (YES, NO)]
+    if yes_no:
+        return yes_no[-1]
+    if SKIPPED in said:
+        return NO
+    return NOT_SURE if NOT_SURE in said else msg.from_intent(START_INTENTS)

@@ -60,6 +60,10 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
             count, start = msg.amount_before(i, pick=_middle)
             if count is None:
                 count = 2.0 if word.endswith("s") else 1.0
+            end = i + 1
+            half = _and_a_half(norms, end)
+            if half:  # "a week and a half"
+                count, end = count + 0.5, end + half
             if start > 0 and norms[start - 1] in table["this"]:
                 count, start = count / 2, start - 1  # "this week": started this week
             days = count * float(units[word])
@@ -68,13 +72,21 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
                 days *= 0.97
             elif before & set(table["longer"]):
                 days *= 1.03
-            spans.append((f"{value_of(days, table['limits'])}={days}", start, i + 1))
+            spans.append((f"{value_of(days, table['limits'])}={days}", start, end))
         elif len(word) == 4 and word.isdigit() and i and norms[i - 1] in ("since", "in", "from"):
             years = date.today().year - int(word)
             if 0 <= years < 100:
                 days = max(years, 0.5) * 365.25
                 spans.append((f"{value_of(days, table['limits'])}={days}", i - 1, i + 1))
     return spans
+
+
+def _and_a_half(norms: List[str], i: int) -> int:
+    """How many tokens "and a half" takes from token i, or 0."""
+    for words in (["and", "a", "half"], ["and", "half"]):
+        if norms[i : i + len(words)] == words:
+            return len(words)
+    return 0
 
 
 def _middle(low: float, high: float) -> float:

@@ -12,6 +12,7 @@ from typing import (
     List,
     Mapping,
     Optional,
+    Protocol,
     Sequence,
     Set,
     Tuple,
@@ -22,7 +23,7 @@ from actions.parsers.vocabulary import LEXICON_GROUP, normalise_text, vocabulary
 
 T = TypeVar("T")
 DIGITS = re.compile(r"\d+(\.\d+)?")
-# Matched anywhere, even in a question back: "can i skip this one?"
+# Matched even in a question back, when said with a skip word: "can i skip this one?"
 ANYWHERE = {("answer", "skipped")}
 # An entity without character offsets (a button payload, a test) has no span.
 NO_SPAN = -1
@@ -30,6 +31,8 @@ NO_SPAN = -1
 NOT_ANSWER = "not_answer"
 # "arms wait no legs": what follows replaces what came before.
 CORRECTION = "correction"
+# A hit starting with one of these is a negation itself ("is|nt prescribed").
+NEGATION_WORDS = {"not", "no", "never"}
 # Groups that are not things a person names (for "legs not arms").
 NOT_THINGS = {"negation", "answer", NOT_ANSWER, CORRECTION}
 
@@ -44,6 +47,16 @@ class Hit:
     end: int  # token after the last
     negated: bool = False  # "not my legs"
     hedged: bool = False  # "not sure if its twitching"
+
+
+class Spanned(Protocol):
+    """Something found at a token: a hit, a duration."""
+
+    @property
+    def start(self) -> int: ...
+
+
+S = TypeVar("S", bound=Spanned)
 
 
 def select(candidates: Iterable[Tuple[int, str, int, int]]) -> List[Tuple[int, str, int, int]]:
@@ -144,6 +157,11 @@ class Message:
         if value is None:
             return None, i
         start = j
+        # "2 and a half weeks", "one and half months"
+        k = start - 2 if start >= 2 and self.norms[start - 1] in ("a", "an") else start - 1
+        whole = self.number(k - 1) if value == 0.5 and k >= 1 and self.norms[k] == "and" else None
+        if whole is not None:
+            value, start = whole + value, k - 1
         if start >= 2 and self.norms[start - 1] in self.tables["range_words"]:
             other = self.number(start - 2)
             if other is not None:
@@ -172,7 +190,7 @@ class Message:
             (rank, label, start, end)
             for rank, group in enumerate(ranked)
             for label, start, end in self._matches.get(group, [])
-            if start not in self.asking or (group, label) in ANYWHERE
+            if start not in self.asking or self._anywhere(group, label, start, end)
         ]
         chosen = [c for c in select(candidates) if ranked[c[0]] in groups]
         spans = [(s, e) for rank, _, s, e in chosen if ranked[rank] not in NOT_THINGS]
@@ -182,6 +200,12 @@ class Message:
             )
             for rank, label, start, end in chosen
         ]
+
+    def _anywhere(self, group: str, label: str, start: int, end: int) -> bool:
+        """A skip asked for in a question ("can i skip?"), not "is this private?"."""
+        return (group, label) in ANYWHERE and bool(
+            set(self.norms[start:end]) & set(self.tables["skip_words"])
+        )
 
     def substance_hits(self, entity_type: str, also: Sequence[str] = (), *groups: str) -> List[Hit]:
         """Substances of a class named in the message: NLU entities, then the lexicon.
@@ -243,8 +267,10 @@ class Message:
         But "no its my legs" and "no, my arms" are not negated.
         """
         others = [s for s in spans if s != (start, end)]
-        if any(cue_start == start for cues in self._cues.values() for cue_start, _ in cues):
-            return False  # "no, not anymore": a hit that is itself a negation
+        if self.norms[start] in NEGATION_WORDS or any(
+            cue_start == start for cues in self._cues.values() for cue_start, _ in cues
+        ):
+            return False  # "no, not anymore", "isnt prescribed": a hit that is itself a negation
         for cue_start, cue_end in self._cues.get("before", []):
             if cue_end <= start and self._gap(cue_end, start, others):
                 return True
@@ -263,7 +289,7 @@ class Message:
                     return True
         return False
 
-    def corrected(self, hits: Sequence[Hit]) -> List[Hit]:
+    def corrected(self, hits: Sequence[S]) -> List[S]:
         """The hits after the last correction ("arms wait no legs"), if any come after it."""
         ends = [e for _, s, e in self._matches.get(CORRECTION, []) if s not in self.asking]
         later = [h for h in hits if ends and h.start >= max(ends)]

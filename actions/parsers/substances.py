@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Set
 
 from actions.parsers.common import (
     ANSWER,
@@ -21,9 +21,15 @@ from actions.parsers.vocabulary import LEXICON_GROUP
 PAST = "past"
 SOME = "some"
 OTHER = "other"
+NOT_ME = "not_me"
+UNKNOWN = "unknown"
 # Names that the lexicon matches only in context, for "which ones?".
 STREET_NAMES = "street_names"
+# "pills from her boyfriend": opioids, when asked about them.
+PILLS_FROM_SOMEONE = "pills_from_someone"
 CLASSES = ("opioid", "benzodiazepine")
+# A plain no, not a negation: "mostly no, i have a script for tramadol".
+PLAIN_NO = {"no", "nope", "nah"}
 # Use negated: "not currently" is past use, "not taking any" a no.
 NEGATED_USE = {"current": PAST, YES: NO}
 
@@ -39,18 +45,32 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     Current use, or a stop within recent_days, is yes ("stopped last week");
     an older or undated stop, or "used to", is past. Naming a substance of
     the class is a yes, street words too ("bars"); naming only others ("just
-    weed") a no.
+    weed") a no. Names said of someone else are theirs when the answer says
+    "not me" ("my wife takes xanax but i dont"); something unnamed with an
+    "idk" is not sure ("i take something for pain, no idea what").
     """
     hits = msg.hits("substance_use", ANSWER)
     said = [h for h in hits if h.group == "substance_use" and not h.hedged]
     own = [h for h in said if not h.negated]
     labels = {h.label for h in own}
     labels |= {NEGATED_USE[h.label] for h in said if h.negated and h.label in NEGATED_USE}
-    names = msg.substance_hits(entity_type, also_counted(msg, entity_type), STREET_NAMES)
+    found = msg.substance_hits(
+        entity_type, also_counted(msg, entity_type), STREET_NAMES, PILLS_FROM_SOMEONE
+    )
+    names = [h for h in found if not h.hedged]
+    if NOT_ME in labels:
+        names = [h for h in names if not _someone_elses(msg, h)]
+        labels = (labels - {NOT_ME}) | {NO}
+    if (
+        UNKNOWN in labels
+        and not any(not h.negated for h in names)
+        and any(h.label == NOT_SURE for h in hits)
+    ):
+        return NOT_SURE
     if (
         not labels & {PAST, "stopped"}
         and not any(not h.negated for h in names)
-        and _only_others(msg, entity_type, hits)
+        and _only_others(msg, entity_type, [h for h in hits if h.label != UNKNOWN])
     ):
         return NO
     if labels & {"current", "recent"}:
@@ -68,6 +88,14 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     if YES in labels:
         return YES
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def _someone_elses(msg: Message, name: Hit) -> bool:
+    """Whether a name is said of someone else: "my wife takes xanax"."""
+    if name.start == NO_SPAN:
+        return False
+    start, _ = msg.clause(name.start)
+    return bool(set(msg.norms[start : name.start]) & set(msg.tables["other_people"]))
 
 
 def _only_others(msg: Message, entity_type: str, hits: Sequence[Hit]) -> bool:
@@ -152,38 +180,70 @@ def _said_to_be(msg: Message, names: List[Hit]) -> List[Hit]:
 def prescribed(msg: Message) -> Optional[str]:
     """yes | no | some: a doctor and a friend both named make "some".
 
-    So does a doctor and a name said not to be from them ("the oxy but not
-    the dope"); someone else's prescription is a no.
+    So do a name said to be prescribed and one said not to be ("the
+    klonopin yes, the bars no", "my ativan is, i buy xanax too"), and a
+    doctor after a leading no ("mostly no, i have a script for tramadol").
+    Someone else's prescription is a no, and so is disbelief ("who would
+    prescribe that"); "my buddy gives me some" says how many, not which.
     """
     hits = msg.hits("prescribed", ANSWER)
     own = [h for h in hits if h.group == "prescribed" and not h.hedged]
-    from_doctor = any(h.label == YES and not h.negated for h in own)
-    not_prescribed = any(
-        (h.label == NO and not h.negated) or (h.label == YES and h.negated) for h in own
-    )
-    # "my doc gives me the oxy but not the dope"
-    named_not = from_doctor and any(
-        h.negated for kind in CLASSES for h in msg.substance_hits(kind, (), STREET_NAMES)
-    )
-    if any(h.label == SOME and not h.negated for h in own) or (
-        from_doctor and (not_prescribed or named_not)
-    ):
+    yes = [h for h in own if h.label == YES and not h.negated]
+    no = [h for h in own if (h.label == NO and not h.negated) or (h.label == YES and h.negated)]
+    leading_no = [
+        h
+        for h in hits
+        if h.group == ANSWER and h.label == NO and msg.norms[h.start] in PLAIN_NO and not h.negated
+    ]
+    agree = [h for h in hits if h.group == ANSWER and h.label == YES and not h.negated]
+    said = _prescribed_or_not(msg, [*yes, *agree], no)
+    if yes:
+        said.add(YES)
+    if no or (yes and leading_no and leading_no[0].start < yes[0].start):
+        said.add(NO)
+    if any(h.label == SOME and not h.negated for h in own) or said == {YES, NO}:
         return SOME
-    if from_doctor:
+    if yes:
         return YES
-    if not_prescribed:
+    if no:
         return NO
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def _prescribed_or_not(msg: Message, yes: Sequence[Hit], no: Sequence[Hit]) -> Set[str]:
+    """What is said of the names, to tell a mix: prescribed (yes) or not (no).
+
+    A negated name is not ("not the dope"); else what is said in its clause
+    decides: a source or a yes ("i buy xanax", "yeah the methadone"), or
+    "is" after the name ("my ativan is").
+    """
+    affirming = set(msg.tables["affirming_words"])
+    said: Set[str] = set()
+    for kind in CLASSES:
+        for name in msg.substance_hits(kind, (), STREET_NAMES):
+            if name.negated:
+                said.add(NO)
+                continue
+            if name.start == NO_SPAN or name.hedged:
+                continue
+            start, end = msg.clause(name.start)
+            near = [h for h in [*yes, *no] if start <= h.start < end]
+            if near:
+                said.add(YES if max(near, key=lambda h: h.start) in yes else NO)
+            elif affirming & set(msg.norms[name.end : end]):
+                said.add(YES)
+    return said
 
 
 def dose_change(msg: Message) -> Optional[str]:
     """up | down | stopped | restarted | no, or yes when it changed without saying how.
 
     A restart or a stop outweighs the direction of a change; between up and
-    down, the last said wins ("cut back but now taking more").
+    down, the last said wins ("cut back but now taking more"). After a
+    correction, only what follows it counts ("stopped, no wait, cut down").
     """
     hits = msg.hits("dose_change", ANSWER)
-    own = [h for h in hits if h.group == "dose_change" and not h.hedged]
+    own = msg.corrected([h for h in hits if h.group == "dose_change" and not h.hedged])
     changes = [_compare(msg, h) if h.label == "compare" else h.label for h in own if not h.negated]
     for change in ("restarted", "stopped"):
         if change in changes:
@@ -210,14 +270,32 @@ def with_opioids(msg: Message) -> Optional[str]:
     """yes | no: ever on the same day.
 
     "once or twice" is a yes, and so is naming both without saying more ("my
-    klonopin after my methadone").
+    klonopin after my methadone"); only other substances with them ("no,
+    only alcohol with them") is a no.
     """
+    opioids = msg.substance_hits("opioid", also_counted(msg, "opioid"), STREET_NAMES)
+    if not any(not h.negated for h in opioids) and _with_others_only(msg):
+        return NO
     answer = yes_no(msg, "with_opioids")
     if answer is None and all(
         any(not h.negated for h in msg.substance_hits(kind, (), STREET_NAMES)) for kind in CLASSES
     ):
         return YES
     return answer
+
+
+def _with_others_only(msg: Message) -> bool:
+    """Other substances said with "only" or after a no: "no, only alcohol with them"."""
+    hits = msg.hits("substance_use", ANSWER)
+    others = [h for h in hits if h.label == OTHER and not h.negated]
+    for h in msg.hits(LEXICON_GROUP):
+        if h.label.partition(":")[0] not in CLASSES and not h.negated:
+            others.append(h)
+    if not others:
+        return False
+    first = min(h.start for h in others)
+    only = set(msg.tables["only_words"]) & set(msg.norms[:first])
+    return bool(only) or plain(hits) == NO
 
 
 def for_twitching(msg: Message) -> Optional[str]:

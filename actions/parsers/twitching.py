@@ -65,9 +65,10 @@ def twitch_timing(msg: Message) -> Optional[List[str]]:
 def twitch_duration(msg: Message) -> Optional[str]:
     """days | weeks | months | years | a_while: the first length said that is not negated.
 
-    A vague one ("a while") only when nothing more precise is said.
+    A vague one ("a while") only when nothing more precise is said; after a
+    correction, what follows it ("4 days no wait 2 weeks").
     """
-    said = [d for d in durations(msg) if not d.negated]
+    said = msg.corrected([d for d in durations(msg) if not d.negated])
     precise = [d.value for d in said if d.value != "a_while"]
     if precise or said:
         return (precise or [d.value for d in said])[0]
@@ -78,16 +79,22 @@ def twitch_duration(msg: Message) -> Optional[str]:
 
 
 def _named(msg: Message, group: str, entity_type: str) -> Optional[List[str]]:
-    """Values named in the text or by the NLU's entities, minus negated ones."""
+    """Values named in the text or by the NLU's entities, minus negated or hedged ones.
+
+    When all that is named is negated or hedged, the answer does not say
+    where or when ("not my legs"): None, or not sure with an "idk" ("im not
+    with him at night so idk").
+    """
     hits = msg.hits(group, ANSWER)
     own = [h for h in hits if h.group == group and h.label != NO]
     taken = {i for h in own for i in range(h.start, h.end)}
     entities = [h for h in msg.entity_hits(entity_type) if not taken & set(range(h.start, h.end))]
     named = msg.corrected(sorted(own, key=lambda h: h.start) + entities)
-    values = unique(h.label for h in named if not h.negated)
+    values = unique(h.label for h in named if not h.negated and not h.hedged)
     if values:
         return values
     if any(h.group == group and h.label == NO for h in hits):
         return [NO]
-    # Only negated ("not my legs"): it does not say where.
-    return None if named else plain_list(msg, hits)
+    if named and plain(hits) != NOT_SURE:
+        return None  # only negated ("not my legs"): it does not say where
+    return plain_list(msg, hits)

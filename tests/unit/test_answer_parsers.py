@@ -48,6 +48,15 @@ NOT_ANSWERS = [
     "idk what that means",
     "i dont understand the question",
     "im at 12 main st",
+    # A question back, even with a word that would skip: it asks, it does not skip.
+    "is this private",
+    "is this private?",
+    "is this personal",
+    # Hesitation alone is not an answer.
+    "hmm",
+    "hmmmm",
+    "umm",
+    "uhhh",
 ]
 
 
@@ -114,6 +123,16 @@ TWITCHING: List[Tuple[Any, ...]] = [
     ("??", None),
     ("i guess", "yes"),
     ("i guess not", "no"),
+    # "I don't know" is not sure, never no.
+    ("idk never paid attention", "not sure"),
+    ("idk she doesn't tell me", "not sure"),
+    ("he never told me", "not sure"),
+    ("i honestly dont know, i never asked him", "not sure"),
+    ("idk i dont think so", "not sure"),
+    ("never, idk why you ask", "no"),  # not knowing why is no answer
+    ("hmm not sure", "not sure"),
+    ("hmm yes", "yes"),
+    ("dunno", "not sure"),
 ]
 
 TWITCH_LOCATION: List[Tuple[Any, ...]] = [
@@ -175,6 +194,16 @@ TWITCH_LOCATION: List[Tuple[Any, ...]] = [
     ("my arms, sorry i mean my shoulders", ["trunk"]),
     ("legs wait no", ["legs"]),
     ("not shure", ["not sure"]),
+    # None at all
+    ("I don't have any twitches", ["no"]),
+    ("he doesnt have any twitching", ["no"]),
+    ("there arent any", ["no"]),
+    ("i dont twitch", ["no"]),
+    # Not knowing where
+    ("he doesn't tell me where, just that he twitches", ["not sure"]),
+    ("idk, she never mentioned where", ["not sure"]),
+    ("i dont have a clue", ["not sure"]),
+    ("dunno", ["not sure"]),
 ]
 
 TWITCH_TIMING: List[Tuple[Any, ...]] = [
@@ -237,6 +266,22 @@ TWITCH_TIMING: List[Tuple[Any, ...]] = [
     ("at night n when im sittin", ["falling_asleep", "at_rest"]),
     ("hhhhh", None),
     ("??", None),
+    # Withdrawal in other words
+    ("when the subs wear off", ["in_withdrawal"]),
+    ("as my meds wear off", ["in_withdrawal"]),
+    ("when I go without", ["in_withdrawal"]),
+    ("when he goes without", ["in_withdrawal"]),
+    ("till I get my first beer in me", ["in_withdrawal"]),
+    ("in the morning till I get my first beer in me", ["morning", "in_withdrawal"]),
+    ("before my first drink", ["in_withdrawal"]),
+    ("in the am before his first beer", ["morning", "in_withdrawal"]),
+    ("before bed", ["falling_asleep"]),
+    ("when i wake up before coffee", ["morning"]),
+    # Not knowing when: a time only hedged
+    ("I'm not with him at night so idk", ["not sure"]),
+    ("i dont live with her so idk", ["not sure"]),
+    ("i dunno, he doesnt tell me", ["not sure"]),
+    ("idk maybe at night", ["falling_asleep"]),
 ]
 
 TWITCH_DURATION: List[Tuple[Any, ...]] = [
@@ -289,6 +334,18 @@ TWITCH_DURATION: List[Tuple[Any, ...]] = [
     ("a long while", "a_while"),
     ("??", None),
     ("?", None),
+    # A whole and a half
+    ("2 and a half weeks", "weeks"),
+    ("two and a half months", "months"),
+    ("one and a half months", "months"),
+    ("a week and a half", "weeks"),
+    ("a month and a half", "months"),
+    ("6 and a half days", "days"),
+    ("a day and a half", "days"),
+    # A correction inside the answer keeps the corrected length.
+    ("4 days no wait more like 2 weeks", "weeks"),
+    ("3 weeks, wait no, 2 months", "months"),
+    ("like 2 months sorry i mean 2 weeks", "weeks"),
 ]
 
 OPIOID_USE: List[Tuple[Any, ...]] = [
@@ -352,6 +409,27 @@ OPIOID_USE: List[Tuple[Any, ...]] = [
     ("are opioids addictive", None),
     ("not shure", "not sure"),
     ("dunno", "not sure"),
+    # How often alone
+    ("every single day", "yes"),
+    ("daily", "yes"),
+    ("all the time", "yes"),
+    ("like 3 times a day", "yes"),
+    ("24/7", "yes"),
+    ("nonstop", "yes"),
+    # Not knowing is not sure.
+    ("maybe, I don't really know", "not sure"),
+    ("I'm not sure if the pills she gets are opioids", "not sure"),
+    ("maybe? I take something for pain, no idea what", "not sure"),
+    ("she takes some pills, idk what they are", "not sure"),
+    ("i take something for pain every day", "yes"),
+    ("not that i know of", "no"),
+    # Someone else's use, and pills from someone
+    ("my wife takes xanax but I don't", "no"),
+    ("my brother does heroin, not me", "no"),
+    ("my boyfriend uses dope but i dont", "no"),
+    ("my daughter gets pills from her boyfriend", "yes"),
+    ("my son buys pills off the street", "yes"),
+    ("he takes percs", "yes"),
 ]
 
 OPIOID_NAMES: List[Tuple[Any, ...]] = [
@@ -483,6 +561,13 @@ BENZO_USE: List[Tuple[Any, ...]] = [
     ("in my twenties", "past"),
     ("years back", "past"),
     ("are benzos bad?", None),
+    ("every single day", "yes"),
+    ("idk what a benzo is, I take something for anxiety", "not sure"),
+    ("i take something to sleep but idk what it is", "not sure"),
+    ("my wife takes xanax but I don't", "no"),
+    ("my girlfriend uses bars but i dont touch them", "no"),
+    ("my husband takes klonopin, not me", "no"),
+    ("she takes xanax", "yes"),
 ]
 
 PRESCRIBED: List[Tuple[Any, ...]] = [
@@ -530,6 +615,36 @@ PRESCRIBED: List[Tuple[Any, ...]] = [
     ("stolen", "no"),
     ("his doctor prescribes them", "yes"),
     ("prescribed for my back", "yes"),
+    # One part yes and one part no, in any order and wording
+    ("the subs are but the percs aren't", "some"),
+    ("yes the oxy is from my doctor, the dope obviously not", "some"),
+    ("yes, well, not the ones I get from my cousin", "some"),
+    ("mostly no, I do have a script for tramadol though", "some"),
+    ("the klonopin yes, the bars no", "some"),
+    ("my ativan is, I buy xanax too", "some"),
+    ("some are some ain't", "some"),
+    ("valium yes xanax no", "some"),
+    ("yea the methadone, not the fent tho", "some"),
+    ("yes but i also buy extra", "some"),
+    ("the methadone is from the clinic but the pills arent", "some"),
+    # A friend or dealer alone: "some" is how many
+    ("my buddy gives me some", "no"),
+    ("friend gives me a few", "no"),
+    ("my buddy hooks me up with some", "no"),
+    ("homie gives me some", "no"),
+    ("i buy percs and xanax", "no"),
+    # Disbelief
+    ("hell naw who prescribes fent", "no"),
+    ("lol who would prescribe that", "no"),
+    ("dope isnt prescribed lol", "no"),
+    ("no one prescribes fentanyl lol", "no"),
+    ("obviously not", "no"),
+    # A negation that is the answer itself, after "isnt", "arent"
+    ("they're not prescribed to me", "no"),
+    ("klonopin isnt from my doctor, no", "no"),
+    ("i dont take oxy", None),  # says nothing of a prescription
+    ("i never take more oxy than prescribed", "yes"),
+    ("xanax is prescribed, valium too", "yes"),
 ]
 
 DOSE_CHANGE: List[Tuple[Any, ...]] = [
@@ -569,6 +684,13 @@ DOSE_CHANGE: List[Tuple[Any, ...]] = [
     ("been without since sunday", "stopped"),
     ("couldn't get any for days", "stopped"),
     ("been out since tuesday", "stopped"),
+    ("restarted", "restarted"),
+    ("Relapsed.", "restarted"),
+    ("started again", "restarted"),
+    ("started back up", "restarted"),
+    # A correction inside the answer keeps the corrected change.
+    ("I stopped, no wait I cut down, I still take one a day", "down"),
+    ("went up, no wait, its the same", "no"),
 ]
 
 WITH_OPIOIDS: List[Tuple[Any, ...]] = [
@@ -577,7 +699,7 @@ WITH_OPIOIDS: List[Tuple[Any, ...]] = [
     ("ya sometimes same night", "yes"),
     ("together sometimes", "yes"),
     ("every day", "yes"),
-    ("only on weekends", None),
+    ("only on weekends", "yes"),
     ("sometimes", "yes"),
     ("never together", "no"),
     ("not on the same day", "no"),
@@ -596,6 +718,12 @@ WITH_OPIOIDS: List[Tuple[Any, ...]] = [
     ("xanax and oxy at night", "yes"),
     ("not once", "no"),
     ("i take xanax but never with my oxy", "no"),
+    # How often alone says it happens; other substances only do not count.
+    ("some days", "yes"),
+    ("a couple days a week", "yes"),
+    ("no, only alcohol with them", "no"),
+    ("just with beer", "no"),
+    ("no just drinking", "no"),
 ]
 
 FOR_TWITCHING: List[Tuple[Any, ...]] = [
@@ -626,6 +754,12 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
     ("when my anxiety gets bad", "no"),
     ("i guess", "yes"),
     ("not shure", "not sure"),
+    # Two reasons, one of them the twitching
+    ("yes and for sleep", "yes"),
+    ("yeah and anxiety", "yes"),
+    ("yes, also for sleep", "yes"),
+    ("only for sleep", "no"),
+    ("nah just sleep", "no"),
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
@@ -715,6 +849,49 @@ ALCOHOL_STOPPED: List[Tuple[Any, ...]] = [
     ("still drinking, want to stop", "no"),
     ("trying to quit", "yes"),
     ("not shure", "not sure"),
+    # A recent last drink; a weekday is recent.
+    ("haven't had one since yesterday", "yes"),
+    ("she hasn't had a drink since thursday", "yes"),
+    ("he hasnt drank since saturday", "yes"),
+    ("no drinks for 3 days", "yes"),
+    ("last drink was sunday", "yes"),
+    ("last one was friday", "yes"),
+    ("not since friday", "yes"),
+    ("no beer for 4 days", "yes"),
+    ("hasnt had a drop since friday", "yes"),
+    ("my last drink was a year ago", "no"),
+    ("havent had a drink in 3 months", "no"),
+]
+
+# "Would you like to answer a few short questions?"
+START: List[Tuple[Any, ...]] = [
+    ("ok", "yes"),
+    ("sure", "yes"),
+    ("fine", "yes"),
+    ("i guess", "yes"),
+    ("y", "yes"),
+    ("ok but ill skip some", "yes"),
+    ("yes for years", "yes"),
+    ("go ahead", "yes"),
+    ("lets do it", "yes"),
+    ("let's do it", "yes"),
+    ("Yes, let's start", "yes"),
+    ("no", "no"),
+    ("nah", "no"),
+    ("not now", "no"),
+    ("just the number", "no"),
+    ("No, just the phone number", "no"),
+    ("maybe later", "no"),
+    ("skip", "no"),
+    ("sure, but not now", "no"),
+    ("not sure", "not sure"),
+    ("idk", "not sure"),
+    ("hmm", None),
+    ("what is this", None),
+    ("how long does it take?", None),
+    ("hello", None),
+    ("ok", "yes", [], "affirm"),
+    ("/deny", "no", [], "deny"),
 ]
 
 TABLES: Dict[str, List[Tuple[Any, ...]]] = {
@@ -733,6 +910,7 @@ TABLES: Dict[str, List[Tuple[Any, ...]]] = {
     "benzo_for_twitching": FOR_TWITCHING,
     "alcohol_heavy": ALCOHOL_HEAVY,
     "alcohol_stopped": ALCOHOL_STOPPED,
+    "start": START,
 }
 
 
@@ -843,7 +1021,8 @@ def test_intent_decides_only_what_the_text_leaves_open(
 def test_an_unknown_intent_or_none_gives_nothing_for_unknown_words() -> None:
     assert parse_answer("twitching", "blorp", [], "greet") is None
     assert parse_answer("twitching", "blorp", [], "affirm") is None
-    assert parse_answer("opioid_use", "hmm", [], None) == "not sure"
+    assert parse_answer("opioid_use", "hmm", [], None) is None  # hesitation, not an answer
+    assert parse_answer("opioid_use", "hmm", [], "unsure") is None
 
 
 def test_an_unknown_question_is_an_error() -> None:

@@ -301,3 +301,21 @@ async def test_what_was_said_before_the_screening_counts() -> None:
     assert slots["screening_for"] == "she"
     assert slots["twitching"] == YES and slots["twitch_location"] == ["legs"]
     assert slots["requested_slot"] == "twitch_timing"
+
+
+async def test_a_first_message_that_says_someone_twitches_answers_the_first_question() -> None:
+    text = "wife ran out of her xanax early and shes twitching"
+    events = [
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {"intent": {"name": "inform"}, "entities": []},
+        },
+        {"event": "user", "text": "ok", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "action", "name": FORM},
+    ]
+    slots_in = {name: None for name in DOMAIN["slots"]}
+    state = Tracker("test", slots_in, {"text": "ok"}, events, False, None, {}, FORM)
+    slots, _, _ = await validate(state)
+    assert slots["screening_for"] == "she" and slots["twitching"] == YES
+    assert slots["requested_slot"] == "twitch_location"

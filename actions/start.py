@@ -1,0 +1,53 @@
+"""The answer to "Would you like to answer a few short questions?".
+
+A plain yes or no is read by rule (data/rules/screening.yml); anything else
+("fine", "i guess", "ok but ill skip some", "yes for years") comes here and
+is read as people mean it. The question is never asked a third time: an
+answer still unclear after two asks gets the admissions number instead.
+"""
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.answers import NO, YES
+from actions.form_validation import MAX_ASKS, intent_of
+from actions.parsers import parse_answer
+
+ASK = "utter_ask_start"
+
+
+def times_asked_in_a_row(tracker: Tracker) -> int:
+    """How many of the bot's last turns asked the start question."""
+    asked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        if (event.get("metadata") or {}).get("utter_action") not in (ASK, "utter_help_start"):
+            break
+        asked += (event.get("metadata") or {}).get("utter_action") == ASK
+    return asked
+
+
+class ActionReadStart(Action):
+    def name(self) -> Text:
+        return "action_read_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        text = str(tracker.latest_message.get("text") or "")
+        answer = parse_answer(
+            "start", text, tracker.latest_message.get("entities") or [], intent_of(tracker)
+        )
+        if answer == YES:
+            return [FollowupAction("screening_form")]
+        if answer != NO and times_asked_in_a_row(tracker) < MAX_ASKS:
+            dispatcher.utter_message(response="utter_help_start")
+            return [FollowupAction(ASK)]
+        dispatcher.utter_message(response="utter_admissions_contact")
+        dispatcher.utter_message(response="utter_start_later")
+        return []

@@ -1,0 +1,62 @@
+"""The answer to the opening question, read as meant (actions/start.py)."""
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.start import ActionReadStart
+from actions.subject import subject_of
+
+
+def asked_start(times: int, text: str, intent: str = "nlu_fallback") -> Tracker:
+    ask = {"event": "bot", "metadata": {"utter_action": "utter_ask_start"}}
+    help_ = {"event": "bot", "metadata": {"utter_action": "utter_help_start"}}
+    events: List[Dict[str, Any]] = [ask] + [help_, ask] * (times - 1)
+    events.append({"event": "user", "text": text})
+    message = {"text": text, "intent": {"name": intent}, "entities": []}
+    return Tracker("test", {}, message, events, False, None, {}, "action_listen")
+
+
+async def read(tracker: Tracker) -> tuple[List[str], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionReadStart().run(dispatcher, tracker, {})
+    return [str(m.get("response")) for m in dispatcher.messages], events
+
+
+@pytest.mark.parametrize("text", ["fine", "i guess", "y", "ok but ill skip some", "yes for years"])
+async def test_a_yes_in_other_words_starts_the_screening(text: str) -> None:
+    said, events = await read(asked_start(1, text))
+    assert said == [] and events == [
+        {"event": "followup", "name": "screening_form", "timestamp": None}
+    ]
+
+
+async def test_a_no_in_other_words_gives_the_number() -> None:
+    said, _ = await read(asked_start(1, "just the number please"))
+    assert said == ["utter_admissions_contact", "utter_start_later"]
+
+
+async def test_an_unclear_answer_asks_once_more_then_gives_the_number() -> None:
+    said, events = await read(asked_start(1, "purple monkey"))
+    assert said == ["utter_help_start"] and events[0]["name"] == "utter_ask_start"
+    said, events = await read(asked_start(2, "purple monkey"))
+    assert said == ["utter_admissions_contact", "utter_start_later"] and events == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("hi my son keeps twitching at night", "he"),
+        ("asking for my daughter", "she"),
+        ("my husband drinks a lot", "he"),
+        ("wife ran out of her xanax early and shes twitching", "she"),
+        ("my friend takes percs", "they"),
+        ("my wife says I twitch in my sleep", None),
+        ("my mom said im jerking all night", None),
+        ("i twitch at night", None),
+    ],
+)
+def test_who_the_screening_is_about(text: str, expected: str) -> None:
+    assert subject_of(text) == expected
