@@ -1,67 +1,312 @@
-"""The educational explanation at the end of the screening."""
+"""The educational explanation at the end of the screening.
 
-from typing import Any, Dict, List, Mapping, Text
+Which reviewed blocks (utter_explain_* in domain/responses/clinical.yml) fit
+what the person said, in what order: what could hurt them today and what to
+do first, then background, then hope and the hand-off. The rules are the
+table BLOCKS below; `when` says each rule in words for the clinical review
+page (python -m admissions.review_content).
+
+By SMS the same blocks come, without the intro and the closing, a few at a
+time: the most urgent first, and "Reply MORE for more" (actions/sms_pages.py).
+"""
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, NamedTuple, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import NO, NOT_SURE, UNCLEAR, YES
+from actions import own_words, sms_pages
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES
 from storage.names import SMS_CHANNEL
 
-DOSE_CHANGES = ("up", "down", "stopped", "restarted", YES)
 EXPLAINED = "screening_explained"
 SOMEONE_ELSE = ("he", "she", "they")
+# Not sure, unclear or skipped on a safety question: the warning is given
+# (every block is phrased so that it holds whether or not it applies).
+MAYBE = (NOT_SURE, UNCLEAR, SKIPPED)
+PAST = "past"
+SOME = "some"
+BINGE = "binge"
+BREAKS = ("down", "stopped", "restarted", YES, *MAYBE)  # YES: changed, direction not said
+MOUD = frozenset({"methadone", "buprenorphine"})
+STIMULANTS = frozenset({"cocaine", "methamphetamine", "amphetamine"})
+# The responses that follow the explanation in the same turn (data/rules/screening.yml).
+HAND_OFF = ("utter_admissions_contact", "utter_offer_callback")
+NOTHING_MORE = "utter_explain_nothing_more"
+WEB_ONLY = ("utter_explain_intro", "utter_explain_closing")
 
 
-def explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
-    """The reviewed content blocks (responses) that fit these answers, in order."""
-    opioids = answers.get("opioid_use") == YES
-    benzos = answers.get("benzo_use") == YES
-    # Unsure or unclear about a danger: the warning is given, not missed.
-    heavy_drinking = answers.get("alcohol_heavy") in (YES, NOT_SURE, UNCLEAR)
-
-    blocks = ["utter_explain_intro"]
-    if answers.get("twitching") != NO:
-        blocks.append("utter_explain_myoclonus")
-    if "falling_asleep" in (answers.get("twitch_timing") or []):
-        blocks.append("utter_explain_sleep_starts")
-    if opioids:
-        blocks.append("utter_explain_opioid_twitching")
-    if answers.get("opioid_dose_change") in DOSE_CHANGES:
-        blocks.append("utter_explain_dose_change")
-    if opioids and (benzos or heavy_drinking):
-        blocks.append("utter_explain_mixing")
-    if answers.get("benzo_for_twitching") == YES:
-        blocks.append("utter_explain_benzo_for_twitching")
-    if benzos or heavy_drinking or answers.get("alcohol_stopped") == YES:
-        blocks.append("utter_explain_stopping_suddenly")
-    if answers.get("screening_for") in SOMEONE_ELSE:
-        blocks.append("utter_explain_for_family")
-    blocks += ["utter_explain_when_to_get_care", "utter_explain_closing"]
-    return blocks
+def _names(value: Any) -> FrozenSet[str]:
+    return frozenset(str(v) for v in value or [] if v not in (NO, *MAYBE))
 
 
-# SMS has room for one block beside the admissions number and the callback
-# offer (3 texts a turn), so it gets the most important one: a danger first.
-SMS_PRIORITY = [
-    "utter_explain_mixing",
-    "utter_explain_stopping_suddenly",
-    "utter_explain_benzo_for_twitching",
-    "utter_explain_dose_change",
-    "utter_explain_opioid_twitching",
-    "utter_explain_when_to_get_care",
+@dataclass(frozen=True)
+class Situation:
+    """What the answers and the person's own words say, as the rules need it."""
+
+    twitching: bool
+    timings: FrozenSet[str]
+    opioids: bool  # uses opioids now, or did not say clearly (kratom alone excepted)
+    opioids_past: bool
+    prescribed: bool  # some or all of the opioids are prescribed
+    moud_only: bool  # the opioids named are methadone or buprenorphine only
+    street: bool  # opioids or benzos not (only) from a prescription, or pressed pills
+    dose: Any
+    opioid_break: bool  # a break or a cut: tolerance drops
+    opioid_withdrawal: bool
+    moud: bool
+    benzos: bool
+    heavy_drinking: bool  # 4+ drinks most days, or not said clearly
+    drinks: bool  # heavy or binge drinking
+    alcohol_stopped: bool
+    gabapentinoids: bool
+    stimulants: bool
+    kratom: bool
+    pregnant: bool
+    for_someone_else: bool
+    benzo_for_twitching: bool
+
+
+def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situation:
+    """Reads the answers (the slots; actions/parsers/ gives their values) and the person's words."""
+    said = own_words.cues(words)
+    opioid_names = _names(answers.get("opioid_names"))
+    others = _names(answers.get("other_substances"))
+    kratom = "kratom" in opioid_names | others or "kratom" in said
+    # Kratom counts as an opioid answer (data/answers/substances.yml); alone, it gets its own block.
+    kratom_only = bool(opioid_names) and opioid_names <= {"kratom"}
+    opioid_use = answers.get("opioid_use")
+    opioids = (opioid_use == YES or opioid_use in MAYBE) and not kratom_only
+    opioids_past = opioid_use == PAST
+    prescribed_answer = answers.get("opioid_prescribed")
+    prescribed = opioids and prescribed_answer in (YES, SOME)
+    benzo_use = answers.get("benzo_use")
+    benzos = benzo_use == YES or benzo_use in MAYBE
+    pressed = "pressed_pills" in said
+    street = (
+        (opioids and (prescribed_answer != YES or "heroin" in opioid_names))
+        or (benzos and answers.get("benzo_prescribed") != YES)
+        or pressed
+    )
+    dose = answers.get("opioid_dose_change")
+    timings = _names(answers.get("twitch_timing"))
+    twitching = answers.get("twitching") != NO
+    withdrawal_signs = (
+        "in_withdrawal" in timings
+        or "withdrawal" in said
+        or (twitching and dose in ("down", "stopped"))
+    )
+    alcohol = answers.get("alcohol_heavy")
+    heavy = alcohol == YES or alcohol in MAYBE
+    stopped = answers.get("alcohol_stopped")
+    return Situation(
+        twitching=twitching,
+        timings=timings,
+        opioids=opioids,
+        opioids_past=opioids_past,
+        prescribed=prescribed,
+        street=street,
+        dose=dose,
+        opioid_break=(
+            (opioids and dose in BREAKS)
+            or opioids_past
+            or ("break" in said and (opioids or opioid_use in (PAST, None)))
+        ),
+        opioid_withdrawal=("dopesick" in said or ((opioids or opioids_past) and withdrawal_signs)),
+        moud=prescribed and bool(opioid_names & MOUD),
+        moud_only=bool(opioid_names) and opioid_names <= MOUD,
+        benzos=benzos,
+        heavy_drinking=heavy,
+        drinks=heavy or alcohol == BINGE,
+        alcohol_stopped=heavy and (stopped == YES or stopped in MAYBE),
+        gabapentinoids="gabapentin" in others or "pregabalin" in others or "pregabalin" in said,
+        stimulants=bool(others & STIMULANTS),
+        kratom=kratom,
+        pregnant="pregnant" in said,
+        for_someone_else=answers.get("screening_for") in SOMEONE_ELSE,
+        benzo_for_twitching=answers.get("benzo_for_twitching") in (YES, *MAYBE),
+    )
+
+
+def _sleep_starts_only(s: Situation) -> bool:
+    """Jerks only while falling asleep, and nothing else that could explain them."""
+    other_causes = (
+        s.opioids or s.opioid_break or s.opioid_withdrawal or s.benzos or s.heavy_drinking
+        or s.stimulants or s.kratom
+    )  # fmt: skip
+    return s.twitching and s.timings == {"falling_asleep"} and not other_causes
+
+
+def _dose_changed(s: Situation) -> bool:
+    """Prescribed pain opioids cut, stopped or changed: the FDA's advice on tapering applies.
+
+    Methadone or buprenorphine alone get their own block (keep taking it; any
+    dose change with the clinic) instead.
+    """
+    return s.prescribed and not s.moud_only and s.dose in ("down", "stopped", YES, *MAYBE)
+
+
+def _opioid_treatment_fits(s: Situation) -> bool:
+    """Treatment with methadone or buprenorphine is the hope to name.
+
+    Not for someone who only takes opioids as prescribed for pain: that would
+    presume an opioid use disorder nobody spoke of.
+    """
+    return s.moud or s.opioids_past or ((s.opioids or s.opioid_break) and s.street)
+
+
+class Block(NamedTuple):
+    name: str
+    safety: bool  # a danger or what to do about it: never left out by SMS
+    when: str  # the rule in words, for the review page
+    applies: Callable[[Situation], bool]
+
+
+# Web order. Danger first: what could hurt today and what to do, then
+# background, then hope and the closing. SMS sends them in the same order.
+# fmt: off
+BLOCKS: List[Block] = [
+    Block("utter_explain_intro", False, "Always, first (web only).", lambda s: True),
+    Block(
+        "utter_explain_lost_tolerance", True,
+        "Opioids: a dose cut, a stop, a restart or relapse, a change or an unclear answer about "
+        "it; or past opioid use; or detox, jail, rehab or relapse in their own words.",
+        lambda s: s.opioid_break,
+    ),
+    Block(
+        "utter_explain_street_drugs", True,
+        "Opioids or benzos not (only) prescribed, or not said; heroin; or pressed, fake or "
+        "\"blues\" pills in their own words.",
+        lambda s: s.street,
+    ),
+    Block(
+        "utter_explain_mixing", True,
+        "Opioids (now or unclear) with benzos (now or unclear) or with any heavy or binge "
+        "drinking (or unclear).",
+        lambda s: s.opioids and (s.benzos or s.drinks),
+    ),
+    Block(
+        "utter_explain_gabapentinoids", True,
+        "Gabapentin or pregabalin (Lyrica) named, with opioids, benzos or drinking.",
+        lambda s: s.gabapentinoids and (s.opioids or s.benzos or s.drinks),
+    ),
+    Block(
+        "utter_explain_benzos_with_alcohol", True,
+        "Benzos with heavy or binge drinking, without opioids.",
+        lambda s: s.benzos and s.drinks and not s.opioids,
+    ),
+    Block(
+        "utter_explain_alcohol_withdrawal", True,
+        "Heavy drinking most days (or unclear) and stopped or cut back recently (or unclear).",
+        lambda s: s.alcohol_stopped,
+    ),
+    Block(
+        "utter_explain_stopping_suddenly", True,
+        "Benzos now (or unclear), or heavy drinking most days (or unclear). Not binge "
+        "drinking alone.",
+        lambda s: s.benzos or s.heavy_drinking,
+    ),
+    Block(
+        "utter_explain_pregnancy", True, "Pregnancy mentioned in their own words.",
+        lambda s: s.pregnant,
+    ),
+    Block(
+        "utter_explain_keep_taking_moud", True,
+        "Methadone or buprenorphine named, and (some) prescribed.",
+        lambda s: s.moud,
+    ),
+    Block(
+        "utter_explain_dose_change", True,
+        "Prescribed opioids (other than methadone or buprenorphine alone) whose dose went "
+        "down, stopped, changed, or not said clearly.",
+        _dose_changed,
+    ),
+    Block(
+        "utter_explain_for_family", True, "The screening is about someone else.",
+        lambda s: s.for_someone_else,
+    ),
+    Block(
+        "utter_explain_stimulants", True, "Cocaine, meth or amphetamine named.",
+        lambda s: s.stimulants,
+    ),
+    Block("utter_explain_kratom", True, "Kratom named.", lambda s: s.kratom),
+    Block(
+        "utter_explain_opioid_withdrawal", True,
+        "Opioids (now, past or unclear) with twitching when in withdrawal, withdrawal, "
+        "\"kicking\" or \"cold turkey\" in their words, or twitching after a cut or stop; or "
+        "\"dopesick\" in their words.",
+        lambda s: s.opioid_withdrawal,
+    ),
+    Block(
+        "utter_explain_benzo_for_twitching", True,
+        "Takes benzos for the twitching (or unclear).",
+        lambda s: s.benzo_for_twitching,
+    ),
+    Block(
+        "utter_explain_naloxone", True,
+        "Opioids now, unclear, or a break, when neither the street-drug block nor the family "
+        "block (both name naloxone) is given.",
+        lambda s: (s.opioids or s.opioid_break) and not s.street and not s.for_someone_else,
+    ),
+    Block(
+        "utter_explain_when_to_get_care", True, "Any twitching (yes or unclear).",
+        lambda s: s.twitching,
+    ),
+    Block(
+        "utter_explain_myoclonus", False,
+        "Any twitching (yes or unclear), unless a block below explains it (opioids) or one "
+        "above does (withdrawal, stimulants).",
+        lambda s: s.twitching and not (s.opioids or s.opioid_withdrawal or s.stimulants),
+    ),
+    Block(
+        "utter_explain_sleep_starts", False,
+        "Twitching only when falling asleep, and no opioids, benzos, heavy drinking, "
+        "stimulants, kratom, withdrawal or break in use.",
+        _sleep_starts_only,
+    ),
+    Block(
+        "utter_explain_opioid_twitching", False,
+        "Twitching with opioids (now or unclear), unless they stopped or it comes only in "
+        "withdrawal.",
+        lambda s: s.twitching and s.opioids and s.dose != "stopped"
+        and s.timings != {"in_withdrawal"},
+    ),
+    Block(
+        "utter_explain_tell_prescriber", False,
+        "Twitching with (some) prescribed opioids, unless the dose-change block is given.",
+        lambda s: s.twitching and s.prescribed and not _dose_changed(s),
+    ),
+    Block(
+        "utter_explain_hope_treatment", False,
+        "Opioids (now, unclear, or a break) not only prescribed; methadone or buprenorphine "
+        "prescribed; or past opioid use.",
+        _opioid_treatment_fits,
+    ),
+    Block(
+        "utter_explain_hope", False, "Otherwise.",
+        lambda s: not _opioid_treatment_fits(s),
+    ),
+    Block("utter_explain_closing", False, "Always, last (web only).", lambda s: True),
 ]
+# fmt: on
+SAFETY = frozenset(block.name for block in BLOCKS if block.safety)
 
 
-def sms_explanation_blocks(answers: Mapping[str, Any]) -> List[str]:
-    """The one block an SMS gets: the first of SMS_PRIORITY that applies."""
-    blocks = explanation_blocks(answers)
-    return [next(block for block in SMS_PRIORITY if block in blocks)]
+def explanation_blocks(answers: Mapping[str, Any], words: Sequence[str] = ()) -> List[str]:
+    """The blocks for the web (and REST, shell) that fit these answers and words, in order."""
+    s = situation(answers, words)
+    return [block.name for block in BLOCKS if block.applies(s)]
+
+
+def sms_explanation_blocks(answers: Mapping[str, Any], words: Sequence[str] = ()) -> List[str]:
+    """Every block SMS owes the person, most urgent first: the web's, without intro and closing."""
+    return [name for name in explanation_blocks(answers, words) if name not in WEB_ONLY]
 
 
 class ActionExplainScreening(Action):
-    """Sends the explanation chosen by the person's answers."""
+    """Sends the explanation chosen by the person's answers; on "MORE", the rest of it."""
 
     def name(self) -> Text:
         return "action_explain_screening"
@@ -73,7 +318,14 @@ class ActionExplainScreening(Action):
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
         on_sms = tracker.get_latest_input_channel() == SMS_CHANNEL
-        blocks = sms_explanation_blocks if on_sms else explanation_blocks
-        for block in blocks(tracker.slots):
+        words = own_words.user_texts(tracker.events)
+        more = (tracker.latest_message.get("intent") or {}).get("name") == own_words.MORE_INTENT
+        blocks = (sms_explanation_blocks if on_sms else explanation_blocks)(tracker.slots, words)
+        if more:
+            said = set(own_words.said_since_explanation(tracker.events))
+            blocks = [name for name in blocks if name not in said]
+        if on_sms and blocks:
+            blocks = sms_pages.page(blocks, domain, tracker.slots, after=() if more else HAND_OFF)
+        for block in blocks or [NOTHING_MORE]:
             dispatcher.utter_message(response=block)
-        return [SlotSet(EXPLAINED, True)]
+        return [] if more else [SlotSet(EXPLAINED, True)]

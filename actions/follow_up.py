@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import own_words, sms_pages
 from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import explanation_blocks, sms_explanation_blocks
 from actions.parsers import parse_answer
@@ -30,6 +31,7 @@ SELF_EXPLAINING = [
 ]  # fmt: skip
 OPEN = (None, NOT_SURE, SKIPPED, UNCLEAR, [UNCLEAR], [NOT_SURE], [SKIPPED])
 YES_NO_WORDS = {"yes", "no", "not sure", "skipped"}
+THANKS = "utter_follow_up_thanks"
 
 
 def new_answers(
@@ -60,15 +62,19 @@ class ActionFollowUp(Action):
         answers = dict(tracker.slots)
         text = str(tracker.latest_message.get("text") or "")
         updates = new_answers(text, tracker.latest_message.get("entities") or [], answers)
-        if not updates:
+        # The person's words before this message, and with it ("oh and im pregnant").
+        words = own_words.user_texts(tracker.events)
+        earlier = words[:-1] if words and words[-1] == text.strip() else words
+        said = set(explanation_blocks(answers, earlier))
+        answers.update(updates)
+        new_blocks = [b for b in sms_explanation_blocks(answers, words) if b not in said]
+        if not updates and not new_blocks:
             dispatcher.utter_message(response="utter_follow_up_unclear")
             return []
-        on_sms = tracker.get_latest_input_channel() == SMS_CHANNEL
-        blocks = sms_explanation_blocks if on_sms else explanation_blocks
-        said = set(blocks(answers))
-        answers.update(updates)
-        new_blocks = [block for block in blocks(answers) if block not in said]
-        dispatcher.utter_message(response="utter_follow_up_thanks")
+        if new_blocks and tracker.get_latest_input_channel() == SMS_CHANNEL:
+            # The most urgent that fit this turn; "MORE" brings the rest.
+            new_blocks = sms_pages.page(new_blocks, domain, answers, before=[THANKS])
+        dispatcher.utter_message(response=THANKS)
         for block in new_blocks:
             dispatcher.utter_message(response=block)
         if not new_blocks:

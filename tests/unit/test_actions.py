@@ -6,14 +6,22 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import own_words
 from actions.answers import NO, NOT_SURE, YES
 from actions.explanation import (
+    BLOCKS,
+    EXPLAINED,
+    HAND_OFF,
+    NOTHING_MORE,
+    SAFETY,
     ActionExplainScreening,
     explanation_blocks,
     sms_explanation_blocks,
 )
 from actions.questions import not_asked, screening_questions
 from actions.screening_form import ValidateScreeningForm
+from actions.sms_pages import MORE_PROMPT
+from storage.names import SMS_CHANNEL
 from tests.support.content import domain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,23 +102,13 @@ def test_answers_to_questions_not_asked_are_listed_for_clearing() -> None:
     assert not_asked(answers) == ["twitch_location", "alcohol_stopped"]
 
 
-# --- The explanation ------------------------------------------------------
+# --- The explanation (the 50 answer combinations: test_explanation.py) ----
 
 
 def test_every_explanation_block_is_a_response_in_the_content() -> None:
     responses = domain()["responses"]
-    everything = {
-        "twitching": YES,
-        "twitch_timing": ["falling_asleep"],
-        "opioid_use": YES,
-        "opioid_dose_change": YES,
-        "benzo_use": YES,
-        "benzo_for_twitching": YES,
-        "alcohol_heavy": YES,
-    }
-    blocks = explanation_blocks(everything)
-    assert len(blocks) == 10
-    assert [b for b in blocks if b not in responses] == []
+    names = [block.name for block in BLOCKS] + [MORE_PROMPT, NOTHING_MORE, *HAND_OFF]
+    assert [name for name in names if name not in responses] == []
 
 
 def test_opioids_with_benzos_get_the_breathing_warning() -> None:
@@ -125,8 +123,9 @@ def test_no_substances_gets_no_substance_warnings() -> None:
     )
     assert blocks == [
         "utter_explain_intro",
-        "utter_explain_myoclonus",
         "utter_explain_when_to_get_care",
+        "utter_explain_myoclonus",
+        "utter_explain_hope",
         "utter_explain_closing",
     ]
 
@@ -135,21 +134,94 @@ def test_heavy_drinking_gets_the_stopping_suddenly_warning() -> None:
     assert "utter_explain_stopping_suddenly" in explanation_blocks({"alcohol_heavy": YES})
 
 
+def test_the_dangers_come_before_the_background() -> None:
+    blocks = explanation_blocks(
+        {"twitching": YES, "twitch_timing": ["at_rest"], "opioid_use": YES,
+         "opioid_names": ["heroin"], "opioid_prescribed": NO, "opioid_dose_change": "restarted"}
+    )  # fmt: skip
+    safety = [i for i, name in enumerate(blocks) if name in SAFETY]
+    background = [i for i, name in enumerate(blocks[1:-1], 1) if name not in SAFETY]
+    assert safety and background and max(safety) < min(background)
+    assert blocks[1] == "utter_explain_lost_tolerance"
+
+
+def test_own_words_count_and_negations_do_not() -> None:
+    assert "utter_explain_pregnancy" in explanation_blocks({}, ["im pregnant"])
+    assert "utter_explain_pregnancy" not in explanation_blocks({}, ["im not pregnant"])
+    assert own_words.cues(["got out of jail monday", "kicking all night"]) == {
+        "break",
+        "withdrawal",
+    }
+
+
+def chat_tracker(events: List[Dict[str, Any]], slots: Dict[str, Any]) -> Tracker:
+    values = {name: slot.get("initial_value") for name, slot in DOMAIN["slots"].items()}
+    values.update(slots)
+    latest = events[-1]
+    return Tracker(
+        sender_id="test",
+        slots=values,
+        latest_message={"text": latest["text"], "intent": latest["parse_data"]["intent"]},
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def sms_user(text: str, intent: str, channel: str = SMS_CHANNEL) -> Dict[str, Any]:
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent}},
+        "input_channel": channel,
+    }
+
+
 async def test_the_explanation_action_sends_the_chosen_blocks() -> None:
     tracker = tracker_after(
         "no", "deny", slots={"twitching": YES, "opioid_use": YES, "benzo_use": NO}
     )
     dispatcher = CollectingDispatcher()
-    await ActionExplainScreening().run(dispatcher, tracker, DOMAIN)
+    events = await ActionExplainScreening().run(dispatcher, tracker, DOMAIN)
     sent = [m["response"] for m in dispatcher.messages]
     assert sent == explanation_blocks(tracker.slots)
     assert "utter_explain_opioid_twitching" in sent
+    assert events == [{"event": "slot", "timestamp": None, "name": EXPLAINED, "value": True}]
 
 
-def test_an_sms_gets_the_most_important_block_only() -> None:
-    everything = {"opioid_use": YES, "benzo_use": YES, "benzo_for_twitching": YES}
-    assert sms_explanation_blocks(everything) == ["utter_explain_mixing"]
-    assert sms_explanation_blocks({"alcohol_heavy": YES}) == ["utter_explain_stopping_suddenly"]
-    assert sms_explanation_blocks({"opioid_use": NO, "benzo_use": NO}) == [
-        "utter_explain_when_to_get_care"
+async def test_by_sms_the_most_urgent_first_then_more_on_more_until_nothing_is_left() -> None:
+    slots = {"opioid_use": YES, "opioid_names": ["fentanyl"], "opioid_prescribed": NO,
+             "opioid_dose_change": "restarted", "benzo_use": YES, "benzo_prescribed": NO,
+             "benzo_with_opioids": YES, "alcohol_heavy": YES, "alcohol_stopped": YES}  # fmt: skip
+    owed = sms_explanation_blocks(slots)
+    events = [sms_user("no", "deny")]
+    sent: List[str] = []
+    for _ in range(len(owed) + 1):
+        dispatcher = CollectingDispatcher()
+        await ActionExplainScreening().run(dispatcher, chat_tracker(events, slots), DOMAIN)
+        names = [str(m["response"]) for m in dispatcher.messages]
+        events += [{"event": "action", "name": "action_explain_screening"}]
+        events += [{"event": "bot", "metadata": {"utter_action": name}} for name in names]
+        if names == [NOTHING_MORE]:
+            break
+        assert names[-1] == MORE_PROMPT or names[-1] == owed[-1]
+        sent += [name for name in names if name != MORE_PROMPT]
+        events.append(sms_user("MORE", "more"))
+    assert sent == owed
+    assert owed[0] == "utter_explain_lost_tolerance"
+
+
+async def test_more_on_the_web_after_the_explanation_has_nothing_left_to_say() -> None:
+    slots = {"twitching": YES, "opioid_use": NO}
+    given = explanation_blocks(slots)
+    events = [
+        sms_user("no", "deny", "rest"),
+        {"event": "action", "name": "action_explain_screening"},
     ]
+    events += [{"event": "bot", "metadata": {"utter_action": name}} for name in given]
+    events.append(sms_user("more", "more", "rest"))
+    dispatcher = CollectingDispatcher()
+    assert await ActionExplainScreening().run(dispatcher, chat_tracker(events, slots), DOMAIN) == []
+    assert [m["response"] for m in dispatcher.messages] == [NOTHING_MORE]

@@ -1,10 +1,12 @@
 """Checks on everything the assistant says: the responses in domain/responses/*.yml.
 
 The general checks (SMS length and character set, typography, no stop
-advice, no doses, no diagnoses) run on every response and every variant in
-every file in domain/responses, including files added later. The clinical checks
-(sources, required responses, emergency numbers, readability, length) run on
-domain/responses/clinical.yml.
+advice, no doses, no diagnoses, facts cited, reading grade, no stigmatising
+words, none of the seeds' claims) run on every response and every variant in
+every file in domain/responses, including files added later (the reading grade
+on English text only). The clinical checks (required responses, plain ASCII,
+length) run on domain/responses/clinical.yml; the emergency numbers are checked
+wherever the emergency answers are (emergency.yml has its own tests too).
 
 Each test collects every problem it finds and fails once, listing the file,
 the response and the variant, so one run shows everything that needs fixing.
@@ -12,12 +14,22 @@ the response and the variant, so one run shows everything that needs fixing.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional
 
 import yaml
+
+from actions.explanation import BLOCKS
+from actions.sms_pages import MORE_PROMPT
+from admissions.clinical_content import (
+    MAX_GRADE,
+    SOURCES_FILE,
+    load_facts,
+    reading_grade,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT_DIR = ROOT / "domain" / "responses"
@@ -26,25 +38,21 @@ CLINICAL_FILE = "clinical.yml"
 SMS_CHANNEL = "sms"
 SMS_MAX_SEPTETS = 160
 WEB_MAX_SENTENCES = 4
-MAX_GRADE_LEVEL = 8.5
 
 # What a `{slot}` placeholder is replaced with before measuring an SMS:
 # a realistic value of 20 characters (a phone number with an extension).
 SLOT_SAMPLE_VALUE = "(877) 345-8494 x1234"
 SLOT_PATTERN = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 
-# Every response clinical.yml must define, each with a web and an SMS variant.
+# Every response clinical.yml must define, each with a web and an SMS variant:
+# every block the explanation may choose (actions/explanation.py).
 REQUIRED_CLINICAL_RESPONSES = (
-    "utter_explain_intro",
-    "utter_explain_myoclonus",
-    "utter_explain_sleep_starts",
-    "utter_explain_opioid_twitching",
-    "utter_explain_dose_change",
-    "utter_explain_mixing",
-    "utter_explain_benzo_for_twitching",
-    "utter_explain_stopping_suddenly",
-    "utter_explain_when_to_get_care",
-    "utter_explain_closing",
+    *(block.name for block in BLOCKS),
+    MORE_PROMPT,
+    "utter_explain_nothing_more",
+)
+# Emergency answers: required in some file of domain/responses.
+REQUIRED_EMERGENCY_RESPONSES = (
     "utter_emergency_overdose",
     "utter_emergency_suicide",
     "utter_emergency_seizure",
@@ -122,6 +130,52 @@ DIAGNOSIS = re.compile(
 )
 
 
+# Stigmatising labels (person-first language: "a person who uses drugs", not
+# "a drug user"; no "addict", "abuser", "clean" or "dirty" as labels).
+STIGMA = re.compile(
+    r"\b(?:addicts?|abusers?|junkies|junky|druggies|druggy|crackheads?|cokeheads?"
+    r"|meth ?heads?|alcoholics?|drunks|substance abuse|drug abuse|alcohol abuse"
+    r"|(?:drug|opioid|heroin|meth|iv|needle) users?|clean|dirty)\b",
+    re.IGNORECASE,
+)
+# Claims from the project's seed text that the clinical notes do not support:
+# that treating opioid myoclonus is simply stopping the drug, that twitching is
+# a "clear indicator" the nervous system is failing, and promises about
+# treatment nobody can verify.
+SEED_CLAIMS = re.compile(
+    r"ceas(?:e|es|ed|ing)\s+(?:taking\s+)?(?:the\s+|of\s+the\s+)?(?:drug|medication|medicine|opioid)s?"
+    r"|clear(?:est)? (?:indicator|sign)"
+    r"|nervous system (?:is not|isn'?t|is no longer|stops?) working"
+    r"|\bcur(?:e|es|ed|ing)\b|\bguarantee|\b100 ?%|\bproven\b|\bsuccess rates?\b"
+    r"|\b(?:always|definitely|certainly|will)\s+(?:work|works|go away|stop|resolve|disappear)\b"
+    r"|\bfully recover|\bget (?:you |him |her |them )?(?:clean|sober)\b",
+    re.IGNORECASE,
+)
+# Fact ids (docs/clinical-sources.md) are cited by every response in
+# domain/responses, in metadata.facts. Temporary exceptions, to be annotated
+# by whoever owns them, each with the reason:
+FACTS_NOT_YET_CITED = {
+    # The emergency answers: the lead annotates them when they move to emergency.yml.
+    "utter_emergency_*": "emergency answers, annotated by the lead",
+    "utter_overdose_signs": "emergency answer, annotated by the lead",
+}
+FACTS_NOT_YET_CITED_FILES = {
+    # Files other engineers are editing now; their owners add the ids.
+    "screening.yml": "screening questions and the opening",
+    "handoff.yml": "the callback hand-off",
+    "channels.yml": "the channels' own texts (SMS opt-out, HELP)",
+    "service.yml": "errors on the assistant's side",
+    "emergency_followup.yml": "after an emergency answer",
+}
+# Responses in other engineers' files that read above grade 8 today, with a
+# rewrite proposed to their owners. The test fails if one is fixed and not
+# removed from here, so the list only shrinks.
+NOT_YET_PLAIN = {
+    "utter_opening": "screening.yml",
+    "utter_out_of_scope": "screening.yml",
+}
+
+
 # --- Loading -----------------------------------------------------------------
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses duplicate keys.
@@ -168,6 +222,11 @@ class Variant(NamedTuple):
     def text(self) -> str:
         text = self.data.get("text")
         return text if isinstance(text, str) else ""
+
+    @property
+    def is_english(self) -> bool:
+        """Spanish variants have `condition: language es` (emergency.yml)."""
+        return not any(c.get("name") == "language" for c in self.data.get("condition") or [])
 
     @property
     def label(self) -> str:
@@ -222,71 +281,6 @@ def sentences(text: str) -> List[str]:
     return [part for part in parts if re.search(r"[A-Za-z0-9]", part)]
 
 
-def words(text: str) -> List[str]:
-    """Words: runs of letters and digits, kept whole across ' and -."""
-    return re.findall(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*", text)
-
-
-def count_syllables(word: str) -> int:
-    """Estimate the syllables in one word with a simple heuristic.
-
-    The heuristic (no dictionary):
-    - A hyphenated word is the sum of its parts ("life-threatening" = 1 + 3).
-    - Digits are read one by one: each digit is one syllable ("911" = 3).
-    - Apostrophes are dropped ("don't" = "dont").
-    - A word of three letters or fewer is one syllable.
-    - Silent endings are removed first: a final "e" (but not a final "le"
-      after a consonant, as in "people"), "es" after a consonant other than
-      s, x, z, c, g or h ("times", but not "doses" or "changes"), and "ed"
-      after a consonant other than t or d ("changed", but not "wanted").
-      A leading "y" is a consonant ("your").
-    - Each remaining run of vowels (a, e, i, o, u, y) is one syllable, with
-      at least one per word.
-    - Three vowel pairs that are usually spoken as two syllables add one:
-      "ia" and "io" unless after c, g, s, t or x ("diagnosis", "opioid", but
-      not "special" or "prescription"), and a vowel before "ing" ("being").
-    - An all-capital abbreviation is spelled out letter by letter: three
-      capitals with a consonant in the middle ("FDA", "CDC" = 3; not "NOW")
-      or two capitals without a vowel ("TV" = 2).
-    It agrees with the CMU Pronouncing Dictionary on most everyday words. It
-    still undercounts some words ("fluids", "myoclonus", "our") and
-    overcounts compounds with a silent "e" inside ("sometimes", "lifeline").
-    """
-    if "-" in word:
-        return sum(count_syllables(part) for part in word.split("-") if part)
-    digits = sum(char.isdigit() for char in word)
-    if re.fullmatch(r"[A-Z][B-DF-HJ-NP-TV-XZ][A-Z]|[B-DF-HJ-NP-TV-XZ]{2}", word):
-        return len(word)
-    letters = re.sub(r"[^a-z]", "", word.lower())
-    if not letters:
-        return digits
-    if len(letters) <= 3:
-        return digits + 1
-    if letters.endswith("e") and not re.search(r"[^aeiouy]le$", letters):
-        letters = letters[:-1]
-    elif re.search(r"[^aeiouysxzcgh]es$", letters):
-        letters = letters[:-2]
-    elif re.search(r"[^aeiouytd]ed$", letters):
-        letters = letters[:-2]
-    letters = re.sub(r"^y", "", letters)
-    vowel_runs = len(re.findall(r"[aeiouy]+", letters))
-    two_syllable_pairs = len(re.findall(r"(?<![cgstx])i[ao]|[aeiou](?=ing)", letters))
-    return digits + max(1, vowel_runs + two_syllable_pairs)
-
-
-def grade_level(text: str) -> float:
-    """Flesch-Kincaid grade level, with syllables from count_syllables().
-
-    0.39 * (words / sentences) + 11.8 * (syllables / words) - 15.59
-    """
-    text_words = words(text)
-    sentence_count = max(1, len(sentences(text)))
-    if not text_words:
-        return 0.0
-    syllables = sum(count_syllables(word) for word in text_words)
-    return 0.39 * len(text_words) / sentence_count + 11.8 * syllables / len(text_words) - 15.59
-
-
 def gsm7_septets(text: str) -> Optional[int]:
     """Septets the text takes in GSM-7, or None if it needs UCS-2."""
     total = 0
@@ -329,18 +323,13 @@ def test_helpers_measure_what_they_claim() -> None:
     assert gsm7_septets("[911]") == 7
     assert gsm7_septets("Call 911 \u2014 now") is None
     assert gsm7_septets("it\u2019s") is None
-    assert [count_syllables(w) for w in ("the", "people", "changes", "911")] == [
-        1,
-        2,
-        2,
-        3,
-    ]
-    assert [count_syllables(w) for w in ("naloxone", "breathing", "wanted")] == [
-        3,
-        2,
-        2,
-    ]
-    assert grade_level("The cat sat on the mat.") < 0
+    assert reading_grade("The cat sat on the mat.") < 2
+    assert reading_grade("Buprenorphine helps.") == reading_grade("Drug helps.")
+    assert reading_grade("Call {admissions_phone} now.") == reading_grade("Call 877-345-8494 now.")
+    assert (
+        reading_grade("Pharmacological discontinuation necessitates individualized consideration.")
+        > MAX_GRADE
+    )
     assert sentences('Call 911. Say "stop." Then wait!') == [
         "Call 911.",
         'Say "stop."',
@@ -350,6 +339,12 @@ def test_helpers_measure_what_they_claim() -> None:
     assert DIAGNOSIS.search("You may have a substance use disorder.")
     assert not DIAGNOSIS.search("If you have naloxone, give it.")
     assert STOP_ADVICE.search("You should stop taking it.")
+    assert STIGMA.search("He is an addict.") and STIGMA.search("she's been clean for a year")
+    assert not STIGMA.search("the person you're asking about")
+    assert SEED_CLAIMS.search("The treatment is ceasing the drug.")
+    assert SEED_CLAIMS.search("a clear indicator that the nervous system isn't working")
+    assert SEED_CLAIMS.search("We guarantee a cure.")
+    assert not SEED_CLAIMS.search("Treatment with methadone cuts the risk of dying by about half.")
 
 
 # --- Checks on every file in domain/responses -------------------------------------
@@ -484,13 +479,103 @@ def test_never_says_the_person_has_a_condition() -> None:
     fail_if(problems, "Texts that tell the person they have a condition")
 
 
-# --- Checks on clinical.yml -----------------------------------------------------
+# --- Checks on every response: facts, plain language, no stigma, no seed claims
+def facts_exempt(variant: Variant) -> bool:
+    return variant.file in FACTS_NOT_YET_CITED_FILES or any(
+        fnmatch.fnmatch(variant.response, pattern) for pattern in FACTS_NOT_YET_CITED
+    )
+
+
+def test_the_sources_document_lists_each_fact_once_with_its_source() -> None:
+    facts = load_facts()
+    problems = []
+    if len(facts) < 50:
+        problems.append(f"only {len(facts)} facts read from {SOURCES_FILE.name}")
+    for fact in facts.values():
+        if fact.id.startswith("N") and not fact.source.strip():
+            problems.append(f"{fact.id}: no *Source:*")
+        if re.search(r"unverified|not confirmed|not retrieved", fact.text + fact.source, re.I):
+            problems.append(f"{fact.id}: rests on something the notes did not verify")
+    fail_if(problems, f"Facts in {SOURCES_FILE.name}")
+
+
+def test_every_response_cites_known_facts() -> None:
+    known = load_facts()
+    problems = []
+    for variant in variants():
+        metadata = variant.data.get("metadata")
+        cited = metadata.get("facts") if isinstance(metadata, dict) else None
+        if not isinstance(cited, list) or not cited:
+            # The exceptions may cite nothing yet; what they do cite is checked.
+            if not facts_exempt(variant):
+                problems.append(f"{variant.label}: no metadata.facts list")
+            continue
+        unknown = [str(fact) for fact in cited if fact not in known]
+        if unknown:
+            problems.append(f"{variant.label}: unknown fact ids {unknown}")
+    fail_if(problems, f"Responses without known fact ids ({SOURCES_FILE.name})")
+
+
+def test_the_temporary_exceptions_still_exist() -> None:
+    files = {path.name for path in content_files()}
+    names = {v.response for v in variants()}
+    problems = [f"{name}: no such file" for name in FACTS_NOT_YET_CITED_FILES if name not in files]
+    problems += [f"{name}: no such response" for name in NOT_YET_PLAIN if name not in names]
+    fail_if(problems, "Exceptions to remove from this test")
+
+
+def test_every_response_reads_at_grade_8_or_below() -> None:
+    problems = []
+    still_hard = set()
+    for variant in variants():
+        if not variant.text.strip() or not variant.is_english:
+            continue
+        grade = reading_grade(variant.text)
+        if grade <= MAX_GRADE:
+            continue
+        if NOT_YET_PLAIN.get(variant.response) == variant.file:
+            still_hard.add(variant.response)
+            continue
+        problems.append(
+            f"{variant.label}: grade {grade:.1f} (max {MAX_GRADE:g}); use shorter "
+            f"sentences and words: {variant.text!r}"
+        )
+    problems += [
+        f"{name}: now reads at grade 8 or below; remove it from NOT_YET_PLAIN"
+        for name in sorted(set(NOT_YET_PLAIN) - still_hard)
+    ]
+    fail_if(problems, "Responses that are too hard to read (textstat Flesch-Kincaid)")
+
+
+def test_no_stigmatising_words() -> None:
+    problems = [
+        f"{variant.label}: {match.group(0)!r}; use person-first words"
+        for variant in variants()
+        for match in STIGMA.finditer(variant.text)
+    ]
+    fail_if(problems, "Stigmatising words")
+
+
+def test_none_of_the_seed_claims() -> None:
+    problems = [
+        f"{variant.label}: {match.group(0)!r} is a claim the clinical notes do not support"
+        for variant in variants()
+        for match in SEED_CLAIMS.finditer(variant.text)
+    ]
+    fail_if(problems, "Claims kept out of the content")
+
+
+# --- Checks on the clinical files ------------------------------------------------
 def test_clinical_responses_are_all_there_with_web_and_sms() -> None:
     clinical = responses_of(CONTENT_DIR / CLINICAL_FILE)
+    everywhere = {v.response for v in variants()}
     problems = []
     for name in REQUIRED_CLINICAL_RESPONSES:
         if name not in clinical:
             problems.append(f"{name}: missing from {CLINICAL_FILE}")
+    for name in REQUIRED_EMERGENCY_RESPONSES:
+        if name not in everywhere:
+            problems.append(f"{name}: missing from {CONTENT_DIR.name}/")
     by_response: Dict[str, List[Variant]] = {}
     for variant in clinical_variants():
         by_response.setdefault(variant.response, []).append(variant)
@@ -502,21 +587,9 @@ def test_clinical_responses_are_all_there_with_web_and_sms() -> None:
     fail_if(problems, f"Missing responses or variants in {CLINICAL_FILE}")
 
 
-def test_clinical_variants_cite_sources() -> None:
-    problems = []
-    for variant in clinical_variants():
-        metadata = variant.data.get("metadata")
-        sources = metadata.get("sources") if isinstance(metadata, dict) else None
-        if not isinstance(sources, list) or not sources:
-            problems.append(f"{variant.label}: no metadata.sources list")
-        elif not all(isinstance(s, str) and s.strip() for s in sources):
-            problems.append(f"{variant.label}: an empty or non-text source")
-    fail_if(problems, "Clinical variants without sources")
-
-
 def test_emergency_answers_keep_the_emergency_numbers() -> None:
     problems = []
-    clinical = clinical_variants()
+    clinical = variants()
     for name, numbers in EMERGENCY_NUMBERS.items():
         response_variants = [v for v in clinical if v.response == name]
         if not any(v.is_sms for v in response_variants):
@@ -546,19 +619,3 @@ def test_clinical_web_text_is_one_to_four_sentences() -> None:
         if not 1 <= count <= WEB_MAX_SENTENCES:
             problems.append(f"{variant.label}: {count} sentences")
     fail_if(problems, f"Web texts longer than {WEB_MAX_SENTENCES} sentences")
-
-
-def test_clinical_web_text_reads_at_grade_8_or_below() -> None:
-    grades: Dict[str, List[float]] = {}
-    for variant in clinical_variants():
-        if variant.is_web and variant.text.strip():
-            grades.setdefault(variant.response, []).append(grade_level(variant.text))
-    problems = []
-    for name, values in sorted(grades.items()):
-        average = sum(values) / len(values)
-        if average > MAX_GRADE_LEVEL:
-            problems.append(
-                f"{name}: Flesch-Kincaid grade {average:.1f} "
-                f"(max {MAX_GRADE_LEVEL}); use shorter sentences and words"
-            )
-    fail_if(problems, "Clinical web texts that are too hard to read")

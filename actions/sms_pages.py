@@ -1,0 +1,102 @@
+"""How many explanation blocks fit in one SMS turn.
+
+The SMS channel sends at most 3 texts of 160 characters a turn, joining short
+messages into one text, and cuts the rest (addons/channels/sms_text.py). So
+the explanation sends, most urgent first, the blocks that fit together with
+what the turn says around them, then "Reply MORE for more"; MORE sends the
+next ones. The lengths come from the responses in the domain, as the SMS
+channel would render them for this person.
+"""
+
+import re
+from typing import Any, List, Mapping, Sequence
+
+from storage.names import SMS_CHANNEL
+
+SMS_LENGTH = 160
+MAX_TEXTS = 3
+MORE_PROMPT = "utter_explain_sms_more"
+# GSM-7 characters that take two places (3GPP TS 23.038 extension table).
+GSM_EXTENSION = set("^{}\\[~]|\u20ac")
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def gsm_length(text: str) -> int:
+    return sum(2 if c in GSM_EXTENSION else 1 for c in text)
+
+
+def _fits(variant: Mapping[str, Any], slots: Mapping[str, Any]) -> bool:
+    return all(slots.get(c.get("name")) == c.get("value") for c in variant.get("condition") or [])
+
+
+def sms_length(name: str, domain: Mapping[str, Any], slots: Mapping[str, Any]) -> int:
+    """The longest text Rasa may render for this response on SMS; unknown: a whole text.
+
+    Rasa 3.6 prefers, in order: a variant for the channel with a condition
+    that holds, one for the channel without a condition, one with a
+    condition that holds and no channel, and one with neither.
+    """
+    variants = [v for v in (domain.get("responses") or {}).get(name) or [] if _fits(v, slots)]
+    for channel, conditional in (
+        (SMS_CHANNEL, True),
+        (SMS_CHANNEL, False),
+        (None, True),
+        (None, False),
+    ):
+        group = [
+            v for v in variants
+            if v.get("channel") == channel and bool(v.get("condition")) == conditional
+        ]  # fmt: skip
+        if group:
+            return max(gsm_length(_filled(str(v.get("text") or ""), slots)) for v in group)
+    return SMS_LENGTH
+
+
+def _filled(text: str, slots: Mapping[str, Any]) -> str:
+    return SLOT.sub(lambda m: str(slots.get(m.group(1)) or m.group(0)), text)
+
+
+def texts_needed(lengths: Sequence[int]) -> int:
+    """Texts for messages of these lengths, joined in order while they fit (as the channel does)."""
+    texts: List[int] = []
+    for length in lengths:
+        if texts and texts[-1] + 1 + length <= SMS_LENGTH:
+            texts[-1] += 1 + length
+        else:
+            texts.append(length)
+    return len(texts)
+
+
+def page_size(
+    blocks: Sequence[str],
+    domain: Mapping[str, Any],
+    slots: Mapping[str, Any],
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
+) -> int:
+    """How many of `blocks` to send this turn: at least one (the most urgent), as many as fit.
+
+    `before` and `after` are the responses the turn sends around the blocks;
+    the MORE prompt comes after the blocks whenever some are left.
+    """
+    length = {
+        name: sms_length(name, domain, slots) for name in [*blocks, *before, *after, MORE_PROMPT]
+    }
+    for count in range(len(blocks), 1, -1):
+        prompt: List[str] = [MORE_PROMPT] if count < len(blocks) else []
+        turn = [*before, *blocks[:count], *prompt, *after]
+        if texts_needed([length[name] for name in turn]) <= MAX_TEXTS:
+            return count
+    return min(1, len(blocks))
+
+
+def page(
+    blocks: Sequence[str],
+    domain: Mapping[str, Any],
+    slots: Mapping[str, Any],
+    before: Sequence[str] = (),
+    after: Sequence[str] = (),
+) -> List[str]:
+    """The responses to send now: the blocks that fit, then the MORE prompt if some are left."""
+    count = page_size(blocks, domain, slots, before, after)
+    return [*blocks[:count], *([MORE_PROMPT] if count < len(blocks) else [])]
