@@ -23,6 +23,8 @@ SOME = "some"
 OTHER = "other"
 NOT_ME = "not_me"
 UNKNOWN = "unknown"
+# "because the doctor said": someone's say-so, not a reason of one's own.
+TOLD_TO = "told_to"
 # Names that the lexicon matches only in context, for "which ones?".
 STREET_NAMES = "street_names"
 # "pills from her boyfriend": opioids, when asked about them.
@@ -302,7 +304,8 @@ def for_twitching(msg: Message) -> Optional[str]:
     """yes | no: "for anxiety" is a no; "for anxiety and the twitching" a yes.
 
     How much without for what ("mostly", "kind of") is a yes only when no
-    other reason is given: "for sleep mostly" is a no.
+    other reason is given: "for sleep mostly" is a no. "Because the doctor
+    said" is a no, unless a yes is said too ("yes, my doctor prescribed them").
     """
     hits = msg.hits("for_twitching", "twitching", ANSWER)
     own = [h for h in hits if h.group != ANSWER and not h.hedged]
@@ -310,6 +313,8 @@ def for_twitching(msg: Message) -> Optional[str]:
         return YES
     if any(h.label == NO or h.negated for h in own):
         return NO
+    if any(h.label == TOLD_TO for h in own):
+        return YES if plain(hits) == YES else NO
     if own:
         return YES  # "mostly", "kind of"
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)

@@ -182,7 +182,7 @@ def vocabulary() -> Vocabulary:
 
     nlp = spacy.blank("en")
     groups, tables = _load()
-    spellings = {str(k): str(v) for k, v in (tables.get("spellings") or {}).items()}
+    spellings = {str(k): _word(v, "spellings") for k, v in (tables.get("spellings") or {}).items()}
 
     def data_norms(phrase: Any, where: str) -> List[str]:
         """A phrase's NORMs, as a message would get them (typos aside)."""
@@ -252,6 +252,13 @@ def _load() -> Tuple[Dict[str, Dict[str, Any]], Dict[str, Any]]:
         for s in load_substances().substances
     }
     return groups, tables
+
+
+def _word(value: Any, where: str) -> str:
+    """A word of the data; bare yes/no/on/off are YAML booleans, a mistake."""
+    if isinstance(value, bool):
+        raise ValueError(f"data/answers: {where}: {value!r} is a boolean (quote yes/no/on/off)")
+    return str(value)
 
 
 def _read(path: Path) -> Dict[str, Any]:
