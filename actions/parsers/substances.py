@@ -25,6 +25,8 @@ NOT_ME = "not_me"
 UNKNOWN = "unknown"
 # "because the doctor said": someone's say-so, not a reason of one's own.
 TOLD_TO = "told_to"
+# "ive been on them for years": taking them, which says nothing of why.
+TAKING = "taking"
 # Names that the lexicon matches only in context, for "which ones?".
 STREET_NAMES = "street_names"
 # "pills from her boyfriend": opioids, when asked about them.
@@ -306,9 +308,11 @@ def for_twitching(msg: Message) -> Optional[str]:
     How much without for what ("mostly", "kind of") is a yes only when no
     other reason is given: "for sleep mostly" is a no. "Because the doctor
     said" is a no, unless a yes is said too ("yes, my doctor prescribed them").
+    Twitching that came after them, or from stopping them, is a no ("the
+    twitching started after i quit"), and so is a habit ("im hooked").
     """
     hits = msg.hits("for_twitching", "twitching", ANSWER)
-    own = [h for h in hits if h.group != ANSWER and not h.hedged]
+    own = [h for h in hits if h.group != ANSWER and not h.hedged and h.label != TAKING]
     if any(h.label == YES and not h.negated for h in own):
         return YES
     if any(h.label == NO or h.negated for h in own):

@@ -11,6 +11,7 @@ from typing import Any, Dict, List
 
 import pytest
 
+from actions.explanation import sms_explanation_blocks
 from addons.channels import texts as wording
 from addons.channels.sms import conversation_id
 from addons.channels.sms_text import gsm_length, rendered, sms_texts, to_gsm7
@@ -147,9 +148,10 @@ def test_a_full_screening_by_sms_ends_with_the_admissions_number(assistant: Any)
     last = phone.texts("no")
     assert_sms(last)
     assert PHONE in " ".join(last)
-    # The one explanation block that fits an SMS is the most important one.
-    assert fill(sms_variant("utter_explain_mixing")["text"]) in last
     slots = assistant.tracker(conversation_id(phone.number))["slots"]
+    # The most urgent safety block comes first; MORE brings the rest.
+    first = sms_explanation_blocks(slots)[0]
+    assert fill(sms_variant(first)["text"]) in " ".join(last)
     assert slots["twitch_location"] == ["legs"]
     assert slots["twitch_timing"] == ["falling_asleep"]
     assert slots["opioid_names"] == ["oxycodone"]
