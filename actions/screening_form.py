@@ -22,7 +22,7 @@ from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import parse_answer
 from actions.questions import ALL_QUESTIONS, not_asked, screening_questions
-from actions.subject import subject_of
+from actions.subject import SELF, changed_subject, subject_of
 
 FORM = "screening_form"
 SUBJECT = "screening_for"
@@ -43,7 +43,14 @@ DETAIL_ENTITIES = {"body_part": "twitch_location", "twitch_timing": "twitch_timi
 NOT_A_NAME = {NO, NOT_SURE, SKIPPED, UNCLEAR}
 PAST = "past"
 # "not xanax", "never took percs", "no more oxy": the name is not a disclosure.
-NEGATED = re.compile(r"\b(?:no|not|never|dont|don't|didnt|didn't|none|without)\W+(?:\w+\W+){0,2}$")
+NEGATED = re.compile(
+    r"\b(?:no|not|never|none|without|dont|don'?t|doesnt|doesn'?t|didnt|didn'?t|isnt|isn'?t|"
+    r"aint|ain'?t|wont|won'?t|cant|can'?t|nah)\W+(?:\w+\W+){0,2}$"
+)
+# Class words ("opioids", "benzos") name no substance: "she doesn't take opioids".
+CLASS_WORDS = {"opioid", "benzodiazepine"}
+# Never prescribed: a "no" that need not be asked.
+NEVER_PRESCRIBED = {"heroin", "kratom"}
 
 
 def implied_answers(
@@ -60,6 +67,7 @@ def implied_answers(
             str(e["value"])
             for e in entities
             if e.get("entity") == entity_type
+            and e.get("value") not in CLASS_WORDS
             and not NEGATED.search(text[: e.get("start", 0)].lower())
         ]
         if not found:
@@ -112,6 +120,13 @@ class ValidateScreeningForm(CountingValidation):
         else:
             events = self.read_message(dispatcher, tracker, answers)
         answers.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+        if set(answers.get("opioid_names") or ["?"]) <= NEVER_PRESCRIBED and not answers.get(
+            "opioid_prescribed"
+        ):
+            events.append(
+                SlotSet("opioid_prescribed", NO)
+            )  # nobody is asked if heroin is prescribed
+            answers["opioid_prescribed"] = NO
         return events + [SlotSet(q, None) for q in not_asked(answers)]
 
     def said_before(self, tracker: Tracker, domain: DomainDict) -> List[EventType]:
@@ -144,6 +159,10 @@ class ValidateScreeningForm(CountingValidation):
         events: List[EventType] = []
         if question == "twitching" and not answers.get(SUBJECT) and subject_of(text):
             events.append(SlotSet(SUBJECT, subject_of(text)))
+        subject = changed_subject(text)
+        if subject and subject != (answers.get(SUBJECT) or SELF):
+            # "not me, my son": the open question is asked again, about him.
+            return [SlotSet(SUBJECT, subject), SlotSet(question, None)]
 
         previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
         if previous and corrections.wants_to_go_back(text):

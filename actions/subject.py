@@ -71,3 +71,19 @@ def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
         if token in words.reporting:
             return any(word in words.writer for word in after[i + 1 : i + 3])
     return False
+
+
+# "its me", "im the friend lol": the writer was asking for themselves after all.
+_ABOUT_ME = re.compile(r"\b(?:it'?s|its|it is) (?:me|about me)\b|\bi'?m the (?:friend|one)\b")
+# "not me, my son": the questions were speaking to the wrong person.
+_NOT_ME = re.compile(r"\bnot (?:me|for me|about me|myself)\b|\bim asking (?:for|about)\b")
+
+
+def changed_subject(text: str) -> Optional[str]:
+    """Who the screening is about, when a message corrects it mid-way; else None."""
+    lowered = text.lower()
+    if _ABOUT_ME.search(lowered):
+        return SELF
+    if _NOT_ME.search(lowered):
+        return subject_of(lowered.split("not", 1)[-1]) or subject_of(lowered) or "they"
+    return None

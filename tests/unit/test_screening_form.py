@@ -319,3 +319,35 @@ async def test_a_first_message_that_says_someone_twitches_answers_the_first_ques
     slots, _, _ = await validate(state)
     assert slots["screening_for"] == "she" and slots["twitching"] == YES
     assert slots["requested_slot"] == "twitch_location"
+
+
+async def test_nobody_is_asked_whether_their_heroin_is_prescribed() -> None:
+    slots, _, _ = await validate(
+        reading("dope", "opioid_names", slots={"twitching": NO, "opioid_use": YES})
+    )
+    assert slots["opioid_names"] == ["heroin"] and slots["opioid_prescribed"] == NO
+    assert slots["requested_slot"] == "opioid_dose_change"
+
+
+def test_a_class_word_in_a_denial_discloses_nothing() -> None:
+    text = "she doesnt take opioids"
+    found = [entity("opioid", "opioid", "opioids", text.index("opioids"))]
+    assert implied_answers(text, found, {"benzo_use": YES}) == {}
+
+
+@pytest.mark.parametrize(
+    "text, before, after",
+    [
+        ("not me, my SON", None, "he"),
+        ("its not me its my roommate", None, "they"),
+        ("ok honestly its me. im the friend lol", "they", "self"),
+    ],
+)
+async def test_who_the_screening_is_about_can_be_corrected_mid_way(
+    text: str, before: Optional[str], after: str
+) -> None:
+    slots, said_, _ = await validate(
+        reading(text, "opioid_use", slots={"twitching": NO, "screening_for": before})
+    )
+    assert slots["screening_for"] == after
+    assert slots["opioid_use"] is None and slots["requested_slot"] == "opioid_use"
