@@ -51,6 +51,7 @@ class Situation:
     opioids: bool  # uses opioids now, or did not say clearly (kratom alone excepted)
     opioids_past: bool
     prescribed: bool  # some or all of the opioids are prescribed
+    prescribed_only: bool  # the opioids are all prescribed: no heroin, no pressed pills
     moud_only: bool  # the opioids named are methadone or buprenorphine only
     street: bool  # opioids or benzos not (only) from a prescription, or pressed pills
     dose: Any
@@ -85,6 +86,9 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
     benzo_use = answers.get("benzo_use")
     benzos = benzo_use == YES or benzo_use in MAYBE
     pressed = "pressed_pills" in said
+    prescribed_only = (
+        opioids and prescribed_answer == YES and "heroin" not in opioid_names and not pressed
+    )
     street = (
         (opioids and (prescribed_answer != YES or "heroin" in opioid_names))
         or (benzos and answers.get("benzo_prescribed") != YES)
@@ -107,6 +111,7 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
         opioids=opioids,
         opioids_past=opioids_past,
         prescribed=prescribed,
+        prescribed_only=prescribed_only,
         street=street,
         dose=dose,
         opioid_break=(
@@ -148,6 +153,11 @@ def _dose_changed(s: Situation) -> bool:
     return s.prescribed and not s.moud_only and s.dose in ("down", "stopped", YES, *MAYBE)
 
 
+def _lost_tolerance_prescribed(s: Situation) -> bool:
+    """A break, for someone whose opioids all come from a prescription: no "start low"."""
+    return s.opioid_break and s.prescribed_only
+
+
 def _opioid_treatment_fits(s: Situation) -> bool:
     """Treatment with methadone or buprenorphine is the hope to name.
 
@@ -164,16 +174,35 @@ class Block(NamedTuple):
     applies: Callable[[Situation], bool]
 
 
-# Web order. Danger first: what could hurt today and what to do, then
-# background, then hope and the closing. SMS sends them in the same order.
+# Web order. Danger first: what could hurt today and what to do (alcohol
+# withdrawal, with its seizures in the first 2 days, before everything else),
+# then background, then hope and the closing. SMS sends them in the same order.
 # fmt: off
 BLOCKS: List[Block] = [
     Block("utter_explain_intro", False, "Always, first (web only).", lambda s: True),
     Block(
+        "utter_explain_alcohol_withdrawal", True,
+        "Heavy drinking most days (or unclear) and stopped or cut back recently (or unclear).",
+        lambda s: s.alcohol_stopped,
+    ),
+    Block(
+        "utter_explain_withdrawal_twitching", True,
+        "Any twitching (yes or unclear) with benzos now (or unclear) or heavy drinking most days "
+        "(or unclear): it can be withdrawal, and seizures can follow.",
+        lambda s: s.twitching and (s.benzos or s.heavy_drinking),
+    ),
+    Block(
         "utter_explain_lost_tolerance", True,
         "Opioids: a dose cut, a stop, a restart or relapse, a change or an unclear answer about "
-        "it; or past opioid use; or detox, jail, rehab or relapse in their own words.",
-        lambda s: s.opioid_break,
+        "it; or past opioid use; or detox, jail, rehab or relapse in their own words. Not when "
+        "all the opioids are prescribed (the next block instead: no \"start low\").",
+        lambda s: s.opioid_break and not _lost_tolerance_prescribed(s),
+    ),
+    Block(
+        "utter_explain_lost_tolerance_prescribed", True,
+        "As the block above, when the opioids are all prescribed (no heroin, no pressed pills): "
+        "don't restart on your own, ask the prescriber, keep naloxone.",
+        _lost_tolerance_prescribed,
     ),
     Block(
         "utter_explain_street_drugs", True,
@@ -198,11 +227,6 @@ BLOCKS: List[Block] = [
         lambda s: s.benzos and s.drinks and not s.opioids,
     ),
     Block(
-        "utter_explain_alcohol_withdrawal", True,
-        "Heavy drinking most days (or unclear) and stopped or cut back recently (or unclear).",
-        lambda s: s.alcohol_stopped,
-    ),
-    Block(
         "utter_explain_stopping_suddenly", True,
         "Benzos now (or unclear), or heavy drinking most days (or unclear). Not binge "
         "drinking alone.",
@@ -224,6 +248,12 @@ BLOCKS: List[Block] = [
         _dose_changed,
     ),
     Block(
+        "utter_explain_dose_change_safety", True,
+        "With the dose-change block: 988 for hopelessness or thoughts of suicide, and fentanyl "
+        "in pills not from a pharmacy.",
+        _dose_changed,
+    ),
+    Block(
         "utter_explain_for_family", True, "The screening is about someone else.",
         lambda s: s.for_someone_else,
     ),
@@ -231,13 +261,19 @@ BLOCKS: List[Block] = [
         "utter_explain_stimulants", True, "Cocaine, meth or amphetamine named.",
         lambda s: s.stimulants,
     ),
+    Block(
+        "utter_explain_stimulant_fentanyl", True,
+        "Cocaine, meth or amphetamine named: fentanyl in the supply, never use alone, naloxone.",
+        lambda s: s.stimulants,
+    ),
     Block("utter_explain_kratom", True, "Kratom named.", lambda s: s.kratom),
     Block(
         "utter_explain_opioid_withdrawal", True,
         "Opioids (now, past or unclear) with twitching when in withdrawal, withdrawal, "
         "\"kicking\" or \"cold turkey\" in their words, or twitching after a cut or stop; or "
-        "\"dopesick\" in their words.",
-        lambda s: s.opioid_withdrawal,
+        "\"dopesick\" in their words. Not in pregnancy (the pregnancy block instead: its "
+        "\"not usually life-threatening\" must not stand beside it).",
+        lambda s: s.opioid_withdrawal and not s.pregnant,
     ),
     Block(
         "utter_explain_benzo_for_twitching", True,
@@ -246,9 +282,10 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_naloxone", True,
-        "Opioids now, unclear, or a break, when neither the street-drug block nor the family "
-        "block (both name naloxone) is given.",
-        lambda s: (s.opioids or s.opioid_break) and not s.street and not s.for_someone_else,
+        "Opioids now, unclear, or a break, when neither the street-drug block, the family block "
+        "nor the prescribed lost-tolerance block (all name naloxone) is given.",
+        lambda s: (s.opioids or s.opioid_break) and not s.street and not s.for_someone_else
+        and not _lost_tolerance_prescribed(s),
     ),
     Block(
         "utter_explain_when_to_get_care", True, "Any twitching (yes or unclear).",
@@ -257,8 +294,11 @@ BLOCKS: List[Block] = [
     Block(
         "utter_explain_myoclonus", False,
         "Any twitching (yes or unclear), unless a block below explains it (opioids) or one "
-        "above does (withdrawal, stimulants).",
-        lambda s: s.twitching and not (s.opioids or s.opioid_withdrawal or s.stimulants),
+        "above does (withdrawal, stimulants). Never with benzos or heavy drinking (or unclear): "
+        "\"common in healthy people\" must not reassure someone who may be in withdrawal.",
+        lambda s: s.twitching and not (
+            s.opioids or s.opioid_withdrawal or s.stimulants or s.benzos or s.heavy_drinking
+        ),
     ),
     Block(
         "utter_explain_sleep_starts", False,

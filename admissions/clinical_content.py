@@ -7,7 +7,7 @@ tests (tests/unit/test_content.py), so that both measure the same way.
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, NamedTuple
+from typing import Any, Dict, Mapping, NamedTuple
 
 import textstat  # type: ignore[import-untyped]
 import yaml
@@ -90,6 +90,26 @@ def reading_grade(text: str) -> float:
     A slot without a default ("Reply {choices}") is read as one short word too.
     """
     return float(textstat.flesch_kincaid_grade(_EXEMPT.sub("drug", filled(text, "it"))))
+
+
+def is_spanish(variant: Mapping[str, Any]) -> bool:
+    """Spanish variants have `condition: language es` (domain/responses/emergency.yml)."""
+    return any(
+        c.get("name") == "language" and c.get("value") == "es"
+        for c in variant.get("condition") or []
+    )
+
+
+def spanish_reading_ease(text: str) -> float:
+    """Fernandez-Huerta reading ease (0-100, higher is easier), textstat's Spanish setting.
+
+    The English grade (Flesch-Kincaid) does not apply to Spanish text.
+    """
+    textstat.set_lang("es")
+    try:
+        return float(textstat.fernandez_huerta(filled(text, "it")))
+    finally:
+        textstat.set_lang("en_US")
 
 
 def word_count(text: str) -> int:

@@ -26,8 +26,10 @@ from admissions.clinical_content import (
     SOURCES_FILE,
     Fact,
     filled,
+    is_spanish,
     load_facts,
     reading_grade,
+    spanish_reading_ease,
     word_count,
 )
 
@@ -46,6 +48,9 @@ OTHER_FILES = {
     "follow_up.yml": "Said after the explanation, when the person adds something.",
 }
 OTHER_RESPONSES = {"utter_overdose_signs": "Said when the person asks what an overdose looks like."}
+# Conditional variants on other slots, each shown in a row of its own.
+CONDITION_LABELS = {("language", "es"): "In Spanish (slot language = es)"}
+SPANISH_EASE_MIN = 60.0  # Fernandez-Huerta: 60-70 "normal", above is easier
 
 # Sample people, as they answered: (who, answers, their own words).
 NOTHING = {"twitching": "no", "opioid_use": "no", "benzo_use": "no", "alcohol_heavy": "no"}
@@ -73,6 +78,12 @@ SAMPLES: List[Tuple[str, Dict[str, Any], Sequence[str]]] = [
     ("Xanax from the street, drinks heavily, stopped drinking 2 days ago",
      {"benzo_use": "yes", "benzo_names": ["alprazolam"], "benzo_prescribed": "no",
       "alcohol_heavy": "yes", "alcohol_stopped": "yes"}, ()),
+    ("Clonazepam as prescribed, twitching at rest",
+     {**TWITCH, "twitch_timing": ["at_rest"], "benzo_use": "yes", "benzo_names": ["clonazepam"],
+      "benzo_prescribed": "yes"}, ()),
+    ("Heavy drinking, stopped 2 days ago, heroin relapse",
+     {"alcohol_heavy": "yes", "alcohol_stopped": "yes", "opioid_use": "yes",
+      "opioid_names": ["heroin"], "opioid_prescribed": "no", "opioid_dose_change": "restarted"}, ()),
     ("Binge drinking on weekends only", {"alcohol_heavy": "binge"}, ()),
     ("Kratom only", {"opioid_use": "yes", "opioid_names": ["kratom"], "opioid_prescribed": "no",
                      "other_substances": ["kratom"]}, ()),
@@ -131,24 +142,44 @@ def responses_by_file() -> Dict[str, Dict[str, List[Dict[str, Any]]]]:
     }
 
 
+Condition = Tuple[Tuple[str, str], ...]  # (slot, value) pairs, sorted; () for none
+
+
+def condition_of(variant: Mapping[str, Any]) -> Condition:
+    return tuple(
+        sorted((str(c.get("name")), str(c.get("value"))) for c in variant.get("condition") or [])
+    )
+
+
 def voice_of(variant: Mapping[str, Any]) -> Optional[str]:
-    for condition in variant.get("condition") or []:
-        if condition.get("name") == "screening_for":
-            return str(condition.get("value"))
+    for name, value in condition_of(variant):
+        if name == "screening_for":
+            return value
     return None
 
 
-def text_for(
-    variants: Sequence[Mapping[str, Any]], voice: Optional[str], sms: bool
-) -> Optional[Mapping[str, Any]]:
-    """The variant Rasa 3.6 would say for this voice and channel (or None).
+def _slots(voice: Any) -> Condition:
+    """The slots a row stands for: a screening_for value, a condition, or nothing."""
+    if voice is None:
+        return ()
+    if isinstance(voice, tuple):
+        return voice
+    return (("screening_for", str(voice)),)
 
-    Its order: a variant for the channel whose condition holds, one for the
-    channel without a condition, one whose condition holds without a channel,
-    then one with neither.
+
+def text_for(
+    variants: Sequence[Mapping[str, Any]], voice: Any, sms: bool
+) -> Optional[Mapping[str, Any]]:
+    """The variant Rasa 3.6 would say for this voice (or condition) and channel (or None).
+
+    `voice` is a screening_for value, a condition (slot, value pairs), or None
+    for nobody in particular and English. Rasa's order: a variant for the
+    channel whose condition holds, one for the channel without a condition,
+    one whose condition holds without a channel, then one with neither.
     """
     channel = "sms" if sms else None
-    fitting = [v for v in variants if not v.get("condition") or voice_of(v) == voice]
+    slots = set(_slots(voice))
+    fitting = [v for v in variants if set(condition_of(v)) <= slots]
     for wanted, conditional in ((channel, True), (channel, False), (None, True), (None, False)):
         for variant in fitting:
             if variant.get("channel") == wanted and bool(variant.get("condition")) == conditional:
@@ -160,21 +191,41 @@ def e(text: Any) -> str:
     return html.escape(str(text))
 
 
-def measures(text: str, sms: bool) -> str:
-    grade = reading_grade(text)
-    grade_class = "over" if grade > MAX_GRADE else ""
+def measures(text: str, sms: bool, spanish: bool = False) -> str:
+    if spanish:
+        ease = spanish_reading_ease(text)
+        level = (
+            f'<span class="{"over" if ease < SPANISH_EASE_MIN else ""}">'
+            f"Fernandez-Huerta ease {ease:.0f} (Spanish)</span>"
+        )
+    else:
+        grade = reading_grade(text)
+        level = f'<span class="{"over" if grade > MAX_GRADE else ""}">grade {grade:.1f}</span>'
     size = f"{len(filled(text))} characters" if sms else f"{word_count(text)} words"
     over = sms and len(filled(text)) > sms_pages.SMS_LENGTH
     return (
-        f'<span class="measure"><span class="{grade_class}">grade {grade:.1f}</span> &middot; '
+        f'<span class="measure">{level} &middot; '
         f'<span class="{"over" if over else ""}">{size}</span></span>'
     )
 
 
 def variants_table(variants: Sequence[Mapping[str, Any]]) -> str:
-    voices = [
+    """One row per person spoken about and per other condition (Spanish), web and SMS."""
+    voices: List[Tuple[Any, str]] = [
         (v, label) for v, label in VOICES if v is None or any(voice_of(x) == v for x in variants)
     ]
+    others: List[Condition] = []
+    for variant in variants:
+        condition = condition_of(variant)
+        if condition and voice_of(variant) is None and condition not in others:
+            others.append(condition)
+    if others and len(voices) == 1:
+        voices = [(None, "In English")]
+    for condition in others:
+        label = " and ".join(
+            CONDITION_LABELS.get(pair, f"When {pair[0]} = {pair[1]}") for pair in condition
+        )
+        voices.append((condition, label))
     if len(voices) == 1:
         voices = [(None, "Everyone")]
     rows = []
@@ -183,8 +234,11 @@ def variants_table(variants: Sequence[Mapping[str, Any]]) -> str:
         for sms in (False, True):
             variant = text_for(variants, voice, sms)
             text = str(variant.get("text") or "") if variant else ""
+            spanish = bool(variant) and is_spanish(variant)
             cells.append(
-                f"<td>{e(filled(text))}<br>{measures(text, sms)}</td>" if text else "<td>-</td>"
+                f"<td>{e(filled(text))}<br>{measures(text, sms, spanish)}</td>"
+                if text
+                else "<td>-</td>"
             )
         rows.append(f"<tr><th>{e(label)}</th>{''.join(cells)}</tr>")
     return (
@@ -317,7 +371,10 @@ def page(domain: Mapping[str, Any], facts: Mapping[str, Fact]) -> str:
 (<code>domain/responses/</code>), the rules that choose them (<code>actions/explanation.py</code>) and
 the clinical sources (<code>docs/clinical-sources.md</code>). Reading grade: Flesch-Kincaid, by the
 <code>textstat</code> library, with drug and agency names counted as one short word; the limit is
-grade {MAX_GRADE:g}. Grades or lengths over the limit are shown in red.</p>
+grade {MAX_GRADE:g}. Spanish variants (slot <code>language</code> = es) are shown in rows of their
+own and measured with textstat's Spanish setting (Fernandez-Huerta reading ease, higher is easier;
+below {SPANISH_EASE_MIN:g} in red), not with the English grade. Grades or lengths over the limit
+are shown in red.</p>
 <p>How the explanation works: after the last screening question, the assistant picks the blocks below
 that fit the answers, in this order: dangers and what to do first, background after, then a line of
 hope and the hand-off to admissions (the admissions number and a callback offer follow). By SMS the

@@ -29,7 +29,7 @@ class Person:
 def test_the_opening_says_what_this_is_and_where_to_get_emergency_help(assistant: Any) -> None:
     reply = Person(assistant).says("hi")
     assert says(reply, "utter_opening")
-    for fact in ("automated", "confidential", "not medical advice", "911", "988"):
+    for fact in ("automated", "not medical advice", "911", "988"):
         assert fact in reply.replace("can't give medical advice", "not medical advice")
     assert says(reply, "utter_ask_start")
 

@@ -210,7 +210,9 @@ async def test_by_sms_the_most_urgent_first_then_more_on_more_until_nothing_is_l
         sent += [name for name in names if name != MORE_PROMPT]
         events.append(sms_user("MORE", "more"))
     assert sent == owed
-    assert owed[0] == "utter_explain_lost_tolerance"
+    # Stopped heavy drinking: alcohol withdrawal first (seizures in the first 2 days), then tolerance.
+    assert owed[0] == "utter_explain_alcohol_withdrawal"
+    assert owed.index("utter_explain_lost_tolerance") < owed.index("utter_explain_street_drugs")
 
 
 async def test_more_on_the_web_after_the_explanation_has_nothing_left_to_say() -> None:

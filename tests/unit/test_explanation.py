@@ -80,6 +80,7 @@ class Case:
     must_not: Tuple[str, ...] = ()
     words: Tuple[str, ...] = ()  # what the person typed besides the answers
     common: bool = False  # a common path: at most MAX_WEB_WORDS on the web
+    first: Optional[str] = None  # the block that must come first, on the web and by SMS
 
     def all_answers(self) -> Dict[str, Any]:
         return {**NOTHING, **self.answers}
@@ -124,7 +125,8 @@ CASES = [
          must=("prescriber", "fentanyl", "never use alone"), common=True),
     # Opioids not from a prescription
     Case("street-fentanyl-daily", {**twitch("all_the_time"), **opioids("fentanyl", prescribed=NO)},
-         must=("naloxone", "never use alone", "fentanyl", "test strips", "real hope"),
+         must=("naloxone", "never use alone", "fentanyl", "test strip", "a negative test",
+               "real hope"),
          must_not=NOT_FOR_STREET, common=True),
     Case("heroin", opioids("heroin", prescribed=NO), must=("fentanyl", "naloxone"),
          must_not=NOT_FOR_STREET, common=True),
@@ -227,6 +229,65 @@ CASES = [
     Case("daughter-pregnant-drinking",
          {**alcohol(YES, YES), "screening_for": "she"}, words=("my daughter is pregnant",),
          must=("pregnancy", "dts", "she should cut down")),
+    # The clinical panel's findings (C1, C2, M1-M8): one case or more each
+    # C1: stopped or cut back heavy drinking: the alcohol-withdrawal block first, by SMS too.
+    Case("c1-street-xanax-stopped-drinking-2-days-ago",
+         {**benzos("alprazolam", prescribed=NO), **alcohol(YES, YES)},
+         words=("i stopped drinking 2 days ago",),
+         must=("dts", "up to day 5", "seizure", "911", "fentanyl"),
+         first="utter_explain_alcohol_withdrawal"),
+    Case("c1-street-fentanyl-drinking-stop-unclear",
+         {**opioids("fentanyl", prescribed=NO), **alcohol(YES, UNCLEAR)},
+         must=("dts", "911", "fentanyl"),
+         first="utter_explain_alcohol_withdrawal"),
+    Case("c1-relapse-heroin-heavy-drinking-stopped",
+         {**opioids("heroin", prescribed=NO, dose="restarted"), **alcohol(YES, YES)},
+         must=("dts", "tolerance"), first="utter_explain_alcohol_withdrawal"),
+    # C2: benzos or heavy drinking with twitching: withdrawal, not "common in healthy people".
+    Case("c2-benzos-with-twitching", {**twitch("at_rest"), **benzos("clonazepam")},
+         must=("can be withdrawal", "seizures can follow", "see a doctor today", "911",
+               "already stopped"),
+         must_not=("common in healthy people",), common=True),
+    Case("c2-heavy-drinking-with-twitching", {**twitch("random"), **alcohol(YES, NO)},
+         must=("can be withdrawal", "see a doctor today", "already stopped"),
+         must_not=("common in healthy people",), common=True),
+    Case("c2-benzos-unclear-twitching-unclear", {"twitching": UNCLEAR, "benzo_use": UNCLEAR},
+         must=("can be withdrawal", "already stopped"), must_not=("common in healthy people",)),
+    Case("c2-brother-on-benzos-twitching",
+         {**twitch("at_rest"), **benzos("alprazolam"), "screening_for": "he"},
+         must=("he should see a doctor today", "he should cut down"),
+         must_not=("common in healthy people", "your own")),
+    # M2: mixing: never "stop on your own".
+    Case("m2-opioids-with-benzos", {**opioids("oxycodone"), **benzos("diazepam")},
+         must=("slow or stop breathing", "don't stop any of them on your own")),
+    # M3: prescribed patients after a break: no "start low".
+    Case("m3-prescribed-oxy-stopped-no-start-low", opioids("oxycodone", dose="stopped"),
+         must=("tolerance", "don't restart on your own", "ask your prescriber", "naloxone"),
+         must_not=("start low", "much less", "using again")),
+    Case("m3-street-relapse-keeps-start-low", opioids("heroin", prescribed=NO, dose="restarted"),
+         must=("tolerance",), must_not=("ask your prescriber",)),
+    # M4: pregnancy: no sudden stop on your own; no "not usually life-threatening" beside it.
+    Case("m4-pregnant-and-dopesick",
+         {**twitch("in_withdrawal"), **opioids("heroin", prescribed=NO, dose="stopped")},
+         words=("im pregnant and dopesick",),
+         must=("pregnancy", "talk to a doctor first", "no amount of alcohol"),
+         must_not=("not usually life-threatening", "the treatment doctors advise")),
+    Case("m4-pregnant-prescribed-pain-pills", opioids("oxycodone"), words=("im pregnant",),
+         must=("pregnancy", "talk to a doctor first"),
+         must_not=("is the treatment doctors advise", "methadone or buprenorphine is advised")),
+    # M5, M6: a negative test strip; fentanyl and naloxone for stimulants.
+    Case("m6-cocaine-fentanyl-naloxone", {"other_substances": ["cocaine"]},
+         must=("fentanyl", "never use alone", "naloxone", "911"), common=True),
+    Case("m6-meth-for-her", {"other_substances": ["methamphetamine"], "screening_for": "she"},
+         must=("she should never use alone", "naloxone"), must_not=("your own",)),
+    # M7: a fast cut of pain medicine: 988 and fentanyl, by SMS as well.
+    Case("m7-prescribed-cut-fast", opioids("hydrocodone", dose="down"),
+         must=("slow plan", "988", "fentanyl"), must_not=("never use alone",)),
+    # M8: benzos for twitching: no "doctors do use benzos".
+    Case("m8-benzos-for-twitching",
+         {**twitch("at_rest"), **benzos("clonazepam", prescribed=NO, benzo_for_twitching=YES)},
+         must=("on your own for twitching", "fentanyl", "a doctor should decide"),
+         must_not=("doctors do use",)),
     # Everything at once: the longest explanation there is
     Case("everything-at-once",
          {**twitch("in_withdrawal", "all_the_time"),
@@ -364,6 +425,13 @@ async def test_sms_carries_every_safety_block_of_the_web_most_urgent_first(case:
     assert result.sms_blocks() == [name for name in result.web if name not in WEB_ONLY]
     if web_safety:
         assert result.sms_turns[0][0] == web_safety[0], f"{case.id}: most urgent not first"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.first], ids=lambda case: case.id)
+async def test_the_most_urgent_block_comes_first_on_the_web_and_by_sms(case: Case) -> None:
+    result = await told(case)
+    assert [n for n in result.web if n not in WEB_ONLY][0] == case.first, result.web
+    assert result.sms_turns[0][0] == case.first, result.sms_turns
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
