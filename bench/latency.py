@@ -1,8 +1,8 @@
 """REST latency and Rasa server memory over a realistic screening conversation.
 
-    .venv/bin/python bench/latency.py [--messages 200]   (or: make bench-latency)
+    python -m bench.latency [--messages 200]   (or: make bench-latency)
 
-Starts the action server and the Rasa server as the tests do (scripts/servers.py)
+Starts the action server and the Rasa server as the tests do (tests/support/servers.py)
 with models/screening.tar.gz, then one user goes through the screening again and
 again (hi, yes, the answers, then restart), one message at a time. Prints the
 p50/p95/max reply time and the Rasa server's resident memory (VmRSS now, VmHWM
@@ -19,10 +19,15 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from tests.support.servers import MODEL, Assistant, ServerError, Servers, free_port, memory_kib  # noqa: E402
+from tests.support.servers import (
+    MODEL,
+    ROOT,
+    Assistant,
+    ServerError,
+    Servers,
+    free_port,
+    memory_kib,
+)
 
 RESULTS = ROOT / "bench" / "results" / "latency.json"
 
@@ -57,7 +62,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=200)
     args = parser.parse_args()
-    os.chdir(ROOT)
 
     with tempfile.TemporaryDirectory(prefix="screening-bench-") as tmp:
         servers = Servers(rasa_port=free_port(), action_port=free_port(), log_dir=Path(tmp))

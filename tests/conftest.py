@@ -1,9 +1,10 @@
 """The `assistant` fixture: a real action server and Rasa server for the whole session.
 
 Both run from the project's .venv with models/screening.tar.gz (make test trains it
-first), on free ports. Rasa gets the action server's URL through an endpoints file in
-a temporary directory, and has its HTTP API on with a random token so that tests can
-read trackers. Server logs go to that directory (shown when start-up fails).
+first), on free ports, as make run starts them (tests/support/servers.py). Rasa gets
+the action server's URL through ACTION_SERVER_URL (endpoints.yml), and has its HTTP
+API on with a random token so that tests can read trackers. Server logs go to a
+temporary directory (shown when start-up fails).
 
 The channels get their settings from the environment, as in production: a random
 Twilio auth token and a made-up public SMS webhook URL (tests sign requests for it),

@@ -70,7 +70,7 @@ def two_servers(
     # This test's own lock keys (RedisLockStore key_prefix, from endpoints.yml).
     config: Dict[str, Any] = yaml.safe_load(ENDPOINTS.read_text())
     config["lock_store"]["key_prefix"] = f"test{secrets.token_hex(4)}"
-    endpoints = log_dir / "endpoints-source.yml"
+    endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump(config))
     env = {"TRACKER_STORE_URL": database, "LOCK_STORE_URL": REDIS_URL}
     token = secrets.token_urlsafe(24)
@@ -86,11 +86,12 @@ def two_servers(
     second_port = free_port()
     second = rasa_server(
         second_port,
-        first.endpoints,
+        first.action_url,
         token=token,
         interface="127.0.0.1",
         log_path=log_dir / "second_rasa_server.log",
         env=env,
+        endpoints=endpoints,
     )
     first.start()
     try:

@@ -1,12 +1,13 @@
 """The staff shell (`make shell`): rasa shell with the action server, driven like a person.
 
-Runs scripts/servers.py shell (what make shell runs after preparing) in a pseudo
-terminal, on free ports, and completes a screening: buttons are chosen with the
-arrow keys and Enter, free text through "Type out your own message...".
+Runs `make shell` in a pseudo terminal, on free ports, and completes a screening:
+buttons are chosen with the arrow keys and Enter, free text through "Type out your
+own message...". Ctrl-C ends it, and the action server it started stops too.
 """
 
 import os
-import sys
+import socket
+import time
 from typing import Any, Iterator
 
 import pexpect
@@ -16,7 +17,7 @@ from tests.support.content import slot_defaults
 from tests.support.servers import MODEL, ROOT, free_port
 
 PHONE = slot_defaults()["admissions_phone"]
-START_TIMEOUT = 240
+START_TIMEOUT = 900  # make may reinstall .venv and retrain first, if an input changed
 TURN_TIMEOUT = 90
 UP = "\x1b[A"
 ENTER = "\r"
@@ -25,11 +26,15 @@ ENTER = "\r"
 @pytest.fixture
 def shell(tmp_path: Any) -> Iterator[pexpect.spawn]:
     assert MODEL.exists(), "make test trains the model first"
-    env = dict(os.environ, RASA_PORT=str(free_port()), ACTION_PORT=str(free_port()))
+    action_port = free_port()
+    env = dict(os.environ, RASA_PORT=str(free_port()), ACTION_PORT=str(action_port))
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(name, None)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'assistant.db'}"
+    env["TRACKER_STORE_URL"] = f"sqlite:///{tmp_path / 'conversations.db'}"
     child = pexpect.spawn(
-        sys.executable,
-        [str(ROOT / "scripts" / "servers.py"), "shell"],
+        "make",
+        ["--no-print-directory", "shell"],
         cwd=str(ROOT),
         env=env,
         encoding="utf-8",
@@ -44,6 +49,18 @@ def shell(tmp_path: Any) -> Iterator[pexpect.spawn]:
         child.sendintr()
         child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=30)
         child.terminate(force=True)
+    deadline = time.monotonic() + 20
+    while listening(action_port):
+        assert time.monotonic() < deadline, "make shell did not stop its action server"
+        time.sleep(0.5)
+
+
+def listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def choose_first_button(child: pexpect.spawn, question: str) -> None:

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import time
 import uuid
 from pathlib import Path
 from typing import Dict, Iterator, Optional
@@ -10,7 +9,7 @@ from typing import Dict, Iterator, Optional
 import pytest
 import requests
 
-from tests.support.servers import Assistant, ManagedProcess, Servers, free_port
+from tests.support.servers import ENDPOINTS, Assistant, ManagedProcess, Servers, free_port
 
 READY_TIMEOUT = 120.0
 
@@ -20,7 +19,7 @@ def sqlite_env(directory: Path, name: str = "conversations.db") -> Dict[str, str
 
 
 def started(
-    log_dir: Path, env: Optional[Dict[str, str]] = None, endpoints: Optional[Path] = None
+    log_dir: Path, env: Optional[Dict[str, str]] = None, endpoints: Path = ENDPOINTS
 ) -> Servers:
     servers = Servers(
         rasa_port=free_port(),
@@ -42,11 +41,7 @@ def running(servers: Servers) -> Iterator[Servers]:
 
 
 def wait_for(server: ManagedProcess, timeout: float = READY_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not server.answers():
-        assert server.running(), server.describe_exit()
-        assert time.monotonic() < deadline, f"The {server.name} did not answer"
-        time.sleep(0.3)
+    server.wait_until_ready(timeout)
 
 
 def restart(server: ManagedProcess) -> None:
