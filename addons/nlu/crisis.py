@@ -3,15 +3,28 @@
 It runs after the intent classifiers, on the lower-cased message.
 
 - When a message matches one of the patterns in data/lexicon/crisis.yml (an
-  overdose, suicidal thoughts or a seizure happening now) and no veto cancels
-  the match, the message gets that emergency intent with confidence 1.0, first
-  in the ranking, whatever the model said.
+  overdose, a seizure, withdrawal red flags, suicidal thoughts, someone
+  calling 911 ...), or all the parts of one of its combinations, and no veto
+  cancels the match, the message gets that emergency intent with confidence
+  1.0, first in the ranking, whatever the model said. Only when the pattern
+  names no danger ("should I call 911?", `refined_by_model`) is a sure model
+  reading of a more urgent emergency (earlier in `priority`) kept instead.
+- Vetoes (figures of speech, negations, questions, the past, recovery) cancel
+  only what they cover: an `overlap` veto its own words, a `clause` veto its
+  clause. A past or recovery veto (`kind: past`) never cancels a present
+  danger sign ("he used to use, hes not breathing"), anything in a clause
+  that says it is happening now ("clean since march, used tonight"), or a
+  part about what was taken or stopped (`timeless`: "quit drinking last week,
+  now he sees bugs"). A combination reads across clauses, and so does a past
+  veto on its other parts; a sign part told in the past ("was hallucinating")
+  does not count.
 - An emergency the model predicted on its own, with no pattern behind it, is
-  kept when the model is sure (``confirm_model_emergency``) and no veto phrase
-  (a figure of speech, a "never", a past event, a question) is in the message.
-  Otherwise the model's best non-emergency intent is used: the patterns catch
-  the emergencies, and the model alone mostly over-reads words like "seizure"
-  or "overdose" in questions, denials and memories.
+  kept when the model is sure (``confirm_model_emergency``) and the vetoes do
+  not cover it: either there is none, or a present danger sign stands in the
+  message (a sign pattern or part, not told in the past, not vetoed).
+  Otherwise the model's best non-emergency intent is used: the patterns
+  catch the emergencies, and the model alone mostly over-reads words like
+  "seizure" or "overdose" in questions, denials and memories.
 
 The decision is recorded in the parse data under ``crisis_backstop`` (the
 pattern name, the intent, and the model's intent). Only pattern names are
@@ -23,7 +36,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 import spacy
 import yaml
@@ -65,61 +78,139 @@ class CrisisMatch:
     pattern: str
 
 
+@dataclass(frozen=True)
+class Span:
+    """A match in a doc: the pattern, part or veto name, and its tokens."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Veto:
+    """How a veto cancels: its scope, whether it tells the past, and for which intents."""
+
+    scope: str  # "overlap" or "clause"
+    past: bool  # the past or recovery: never cancels what is happening now
+    intents: FrozenSet[str]
+
+
 class CrisisLexicon:
-    """The patterns and vetoes of data/lexicon/crisis.yml, ready to match."""
+    """The patterns, combinations and vetoes of data/lexicon/crisis.yml, ready to match."""
 
     def __init__(self, data: Dict[str, Any]) -> None:
         self.priority: List[str] = list(data["priority"])
         self.clause_breaks = frozenset(data.get("clause_breaks") or ())
+        self.past_markers = frozenset(data.get("past_markers") or ())
+        self.present_signs = frozenset(data.get("present_signs") or ())
+        self.timeless = frozenset(f"part:{part}" for part in data.get("timeless") or ())
+        self.refined_by_model = frozenset(data.get("refined_by_model") or ())
         self._alone = {
             intent: frozenset(words) for intent, words in (data.get("alone") or {}).items()
         }
         self._vocab = Vocab()
-        self._matcher = Matcher(self._vocab, validate=True)
+        self._patterns = Matcher(self._vocab, validate=True)
+        self._parts = Matcher(self._vocab, validate=True)
+        self._now = Matcher(self._vocab, validate=True)
         self._vetoes = Matcher(self._vocab, validate=True)
-        self._patterns: Dict[str, CrisisMatch] = {}
-        self._scopes: Dict[str, str] = {}
-        self._veto_intents: Dict[str, List[str]] = {}
+        self._intent_of: Dict[str, str] = {}
+        self._combos: List[Tuple[CrisisMatch, List[str]]] = []
+        self.vetoes: Dict[str, Veto] = {}
 
-        for intent in [*data["patterns"], *self._alone]:
+        combos = data.get("combos") or {}
+        for intent in [*data["patterns"], *combos, *self._alone]:
             if intent not in self.priority:
                 raise ValueError(f"crisis lexicon: {intent} is not in `priority`")
         for intent, groups in data["patterns"].items():
             for group, patterns in groups.items():
-                name = f"{intent}:{group}"
-                self._matcher.add(name, patterns)
-                self._patterns[name] = CrisisMatch(intent, name)
+                self._patterns.add(f"{intent}:{group}", patterns)
+                self._intent_of[f"{intent}:{group}"] = intent
+        for part, patterns in (data.get("parts") or {}).items():
+            self._parts.add(f"part:{part}", patterns)
+        for intent, groups in combos.items():
+            for group, parts in groups.items():
+                missing = [part for part in parts if f"part:{part}" not in self._parts]
+                if missing:
+                    raise ValueError(f"crisis lexicon: {intent}:{group} needs parts {missing}")
+                self._combos.append((CrisisMatch(intent, f"{intent}:{group}"), list(parts)))
+        named = {*self._intent_of, *(f"part:{part}" for part in data.get("parts") or {})}
+        unknown = (self.present_signs | self.timeless) - named
+        if unknown:
+            raise ValueError(f"crisis lexicon: no such pattern group or part: {sorted(unknown)}")
+        if data.get("now"):
+            self._now.add("now", data["now"])
         for group, veto in (data.get("vetoes") or {}).items():
             if veto.get("scope") not in SCOPES:
                 raise ValueError(f"crisis lexicon: veto {group} needs a scope {SCOPES}")
-            name = f"veto:{group}"
-            self._vetoes.add(name, veto["patterns"])
-            self._scopes[name] = veto["scope"]
-            self._veto_intents[name] = list(veto.get("intents") or self.priority)
+            self._vetoes.add(f"veto:{group}", veto["patterns"])
+            self.vetoes[f"veto:{group}"] = Veto(
+                veto["scope"],
+                veto.get("kind") == "past",
+                frozenset(veto.get("intents") or self.priority),
+            )
 
     @property
     def intents(self) -> List[str]:
         return list(self.priority)
 
+    def rank(self, intent: str) -> int:
+        """Lower is more urgent; intents outside the lexicon come last."""
+        return self.priority.index(intent) if intent in self.priority else len(self.priority)
+
     def find(self, doc: Doc) -> Optional[CrisisMatch]:
-        """The emergency this doc describes, if a pattern matches unvetoed."""
-        strings = self._vocab.strings
-        hits = [(strings[key], start, end) for key, start, end in self._matcher(doc)]
+        """The emergency this doc describes, if a pattern or combination matches unvetoed."""
         live = self._alone_word(doc)
-        if hits:
-            clauses = self._clause_ids(doc)
-            vetoes = [(strings[key], start, end) for key, start, end in self._vetoes(doc)]
-            for name, start, end in hits:
-                match = self._patterns[name]
-                if not any(self._cancels(veto, match, start, end, clauses) for veto in vetoes):
+        hits = self.spans(self._patterns, doc)
+        parts = self.spans(self._parts, doc)
+        if hits or parts:
+            reading = Reading(self, doc)
+            live += [
+                CrisisMatch(self._intent_of[hit.name], hit.name)
+                for hit in hits
+                if reading.stands(hit, self._intent_of[hit.name])
+            ]
+            for match, needed in self._combos:
+                if all(
+                    any(
+                        reading.stands(span, match.intent)
+                        for span in parts
+                        if span.name == f"part:{part}"
+                    )
+                    for part in needed
+                ):
                     live.append(match)
         if not live:
             return None
-        return min(live, key=lambda match: self.priority.index(match.intent))
+        return min(live, key=lambda match: self.rank(match.intent))
 
-    def has_veto(self, doc: Doc) -> bool:
-        """Whether a veto phrase (a known figure of speech, ...) is in the doc."""
-        return bool(self._vetoes(doc))
+    def vetoes_cover(self, doc: Doc, intent: str) -> bool:
+        """Whether vetoes cancel an emergency the model read alone, with no pattern.
+
+        They do when there is one and the message has no present danger sign
+        left standing: "he used to drink, now hes hallucinating" keeps the
+        model's reading (a sign, though no whole pattern); "i was suicidal last
+        year, now im better" does not.
+        """
+        reading = Reading(self, doc)
+        if not reading.vetoes:
+            return False
+        signs = [
+            span
+            for span in self.spans(self._patterns, doc) + self.spans(self._parts, doc)
+            if span.name in self.present_signs
+        ]
+        return not any(reading.present(sign) and reading.stands(sign, intent) for sign in signs)
+
+    def spans(self, matcher: Matcher, doc: Doc) -> List[Span]:
+        strings = self._vocab.strings
+        return [Span(strings[key], start, end) for key, start, end in matcher(doc)]
+
+    def vetoes_in(self, doc: Doc) -> List[Span]:
+        return self.spans(self._vetoes, doc)
+
+    def now_in(self, doc: Doc) -> List[Span]:
+        return self.spans(self._now, doc)
 
     def _alone_word(self, doc: Doc) -> List[CrisisMatch]:
         # Punctuation and emoji aside: "seizure!!", "overdose 😭".
@@ -132,25 +223,59 @@ class CrisisLexicon:
             if words[0] in alone
         ]
 
-    def _cancels(
-        self,
-        veto: Tuple[str, int, int],
-        match: CrisisMatch,
-        start: int,
-        end: int,
-        clauses: List[int],
-    ) -> bool:
-        name, veto_start, veto_end = veto
-        if match.intent not in self._veto_intents[name]:
-            return False
-        if self._scopes[name] == "overlap":
-            return veto_start < end and start < veto_end
-        return clauses[start] in {clauses[i] for i in range(veto_start, veto_end)}
 
-    def _clause_ids(self, doc: Doc) -> List[int]:
+class Reading:
+    """One doc's clauses, vetoes and present-time words: what a veto may cancel."""
+
+    def __init__(self, lexicon: CrisisLexicon, doc: Doc) -> None:
+        self.lexicon = lexicon
+        self.doc = doc
+        self.clauses = self._clause_ids()
+        self.vetoes = lexicon.vetoes_in(doc)
+        self.now_clauses = {
+            self.clauses[i] for span in lexicon.now_in(doc) for i in range(span.start, span.end)
+        }
+
+    def stands(self, match: Span, intent: str) -> bool:
+        """Whether a pattern or part match is left standing by every veto."""
+        present = self.present(match)
+        if match.name.startswith("part:") and match.name in self.lexicon.present_signs:
+            if not present:
+                return False  # a sign told in the past is no part of an emergency now
+        lasting = present or match.name in self.lexicon.timeless
+        return not any(self._cancels(veto, intent, match, lasting) for veto in self.vetoes)
+
+    def present(self, match: Span) -> bool:
+        """Whether a match is happening now: its clause says so, or it is a
+        present danger sign not told in the past ("was blue", "passed out")."""
+        clause = self.clauses[match.start]
+        if clause in self.now_clauses:
+            return True
+        if match.name not in self.lexicon.present_signs:
+            return False
+        near = range(max(0, match.start - 3), match.end)
+        return not any(
+            self.clauses[i] == clause and self.doc[i].lower_ in self.lexicon.past_markers
+            for i in near
+        )
+
+    def _cancels(self, veto_span: Span, intent: str, match: Span, lasting: bool) -> bool:
+        veto = self.lexicon.vetoes[veto_span.name]
+        if intent not in veto.intents:
+            return False
+        if veto.scope == "overlap":
+            return veto_span.start < match.end and match.start < veto_span.end
+        if veto.past and lasting:
+            return False  # no memory hides a present danger
+        if veto.past and match.name.startswith("part:"):
+            return True  # a combination reads across clauses, and so does the past
+        veto_clauses = {self.clauses[i] for i in range(veto_span.start, veto_span.end)}
+        return self.clauses[match.start] in veto_clauses
+
+    def _clause_ids(self) -> List[int]:
         ids, current = [], 0
-        for token in doc:
-            if token.lower_ in self.clause_breaks:
+        for token in self.doc:
+            if token.lower_ in self.lexicon.clause_breaks:
                 current += 1
             ids.append(current)
         return ids
@@ -266,17 +391,30 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
 
         match = self.lexicon.find(doc)
         if match is not None:
-            if model_intent not in self.lexicon.intents:
+            if model_intent != match.intent and not self._model_refines(doc, model, match):
                 self._set_intent(message, match.intent, 1.0, match.pattern, model_intent)
         elif model_intent in self.lexicon.intents and not self._model_is_sure(doc, model):
             fallback = self._best_other_intent(message)
             if fallback is not None:
                 self._set_intent(message, *fallback, DEMOTED, model_intent)
 
+    def _model_refines(self, doc: Doc, model: Dict[str, Any], match: CrisisMatch) -> bool:
+        """Whether a sure model reading of a danger beats a pattern that names none.
+
+        "should I call 911? something is really wrong with him" matched only the
+        question; the model's overdose answer says "Call 911 now".
+        """
+        intent = str(model.get(INTENT_NAME_KEY))
+        return (
+            match.intent in self.lexicon.refined_by_model
+            and self.lexicon.rank(intent) < self.lexicon.rank(match.intent)
+            and self._model_is_sure(doc, model)
+        )
+
     def _model_is_sure(self, doc: Doc, model: Dict[str, Any]) -> bool:
         confidence = model.get(PREDICTED_CONFIDENCE_KEY) or 0.0
         return confidence >= self.component_config["confirm_model_emergency"] and not (
-            self.lexicon.has_veto(doc)
+            self.lexicon.vetoes_cover(doc, str(model.get(INTENT_NAME_KEY)))
         )
 
     def _best_other_intent(self, message: Message) -> Optional[Tuple[str, float]]:

@@ -31,10 +31,16 @@ LEXICON = ROOT / "data" / "lexicon" / "crisis.yml"
 
 INTENT_OF_KIND = {
     "overdose": "emergency_overdose",
+    "overdose_self": "emergency_overdose_self",
+    "naloxone_failed": "emergency_naloxone_failed",
     "suicide": "emergency_suicide",
     "seizure": "emergency_seizure",
+    "withdrawal": "emergency_withdrawal",
+    "stimulant": "emergency_stimulant",
+    "calling": "emergency_calling",
+    "ask_911": "emergency_ask_911",
 }
-MIN_RECALL = 0.90
+MIN_RECALL = 0.95
 MAX_FALSE_ALARM_RATE = 0.02
 
 
@@ -74,6 +80,10 @@ def test_the_backstop_alone_catches_the_emergencies(pipeline: Pipeline) -> None:
         print(f"  {kind}: {len(caught)} of {len(of_kind)}")
     for item in missed:
         print(f"  missed ({item['kind']}): {item['text']}")
+    # Alone, a question about calling may stay one: the model, when sure,
+    # reads the danger in it (refined_by_model in the lexicon).
+    refined = yaml.safe_load(LEXICON.read_text())["refined_by_model"]
+    wrong = [(item, found) for item, found in wrong if found not in refined]
     assert not wrong, f"caught as the wrong kind: {wrong}"
     assert recall >= MIN_RECALL
 
@@ -93,9 +103,11 @@ def test_the_backstop_alone_rarely_fires_on_near_misses(pipeline: Pipeline) -> N
 
 def test_the_safety_sets_are_big_enough_and_held_out() -> None:
     items = emergencies()
-    assert len(items) >= 150 and len(near_misses()) >= 150
-    for kind in INTENT_OF_KIND:
+    assert len(items) >= 476 and len(near_misses()) >= 410
+    for kind in ("overdose", "suicide", "seizure"):
         assert sum(item["kind"] == kind for item in items) >= 50, kind
+    for kind in INTENT_OF_KIND:
+        assert sum(item["kind"] == kind for item in items) >= 10, kind
 
     def norm(text: str) -> str:
         return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
@@ -134,6 +146,22 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "i ran 5 kms today",
         "i need to end it with my dealer",
         "my fingers are blue from the cold",
+        # The past and recovery, with nothing happening now.
+        "he used to overdose a lot but hes been clean for years",
+        "his lips were blue when we found him back in 2019",
+        "i was unconscious for a day the last time i relapsed",
+        "i quit drinking in 2015 and had the dts",
+        "he was hallucinating when he quit drinking",
+        "i did coke last year and had chest pains",
+        # Look-alikes of the new kinds.
+        "i'm calling admissions tomorrow",
+        "can i get in trouble for calling 911",
+        "should i go to the er for my twitching",
+        "i take 2 percs a day",
+        "my mom had a fit when she found my pills",
+        "me muero de risa",
+        "no quiero morir, quiero ayuda",
+        "mi hermano tuvo una sobredosis hace dos años",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -152,6 +180,35 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         ("what are the signs of an overdose? his lips are blue", "emergency_overdose"),
         ("i take it as prescribed but he took too much and wont wake up", "emergency_overdose"),
         ("he was sober for a year and he just overdosed", "emergency_overdose"),
+        # No memory hides a present danger sign, in its own clause or not.
+        ("he used to be an addict hes not breathing", "emergency_overdose"),
+        ("clean since march used tonight not breathing", "emergency_overdose"),
+        ("he was clean 2 years and relapsed tonight and od'd", "emergency_overdose"),
+        ("got out of jail yesterday hes blue", "emergency_overdose"),
+        ("she got out of rehab last week and her lips are blue", "emergency_overdose"),
+        ("i take my xanax as prescribed but today i cant stay awake", "emergency_overdose_self"),
+        ("my friend od'd last year and now my brother is overdosing", "emergency_overdose"),
+        # What was stopped is the past by nature: no past veto cancels it.
+        ("he quit drinking last week and now hes seeing bugs", "emergency_withdrawal"),
+        # The new kinds.
+        (
+            "i took like 6 of my oxys and 2 xanax and im getting really sleepy",
+            "emergency_overdose_self",
+        ),
+        ("I took all my pills", "emergency_overdose_self"),
+        ("im alone. can i just sleep it off?", "emergency_overdose_self"),
+        ("narcan didn't work", "emergency_naloxone_failed"),
+        ("i gave her narcan and shes still not breathing", "emergency_naloxone_failed"),
+        ("my dad quit drinking 2 days ago, hes shaking and hallucinating", "emergency_withdrawal"),
+        ("my wife says I had a seizure last night", "emergency_withdrawal"),
+        ("i quit xanax monday and im about to have a seizure", "emergency_seizure"),
+        ("chest pain and my heart is racing after coke", "emergency_stimulant"),
+        ("ok im calling", "emergency_calling"),
+        ("should i call 911?", "emergency_ask_911"),
+        ("should i call 911? hes not breathing", "emergency_overdose"),
+        ("mi hijo se desmayó y casi no respira, tiene los labios morados", "emergency_overdose"),
+        ("mi esposa está convulsionando", "emergency_seizure"),
+        ("me quiero matar", "emergency_suicide"),
         # Typing as people do.
         ("HES NOT BREATHIN", "emergency_overdose"),
         ("my gf od’d", "emergency_overdose"),
@@ -161,7 +218,7 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         ("overdose 😭", "emergency_overdose"),
         ("shes seizing", "emergency_seizure"),
         # Two kinds at once: the body emergency comes first.
-        ("i took a whole bottle of pills i want to die", "emergency_overdose"),
+        ("i took a whole bottle of pills i want to die", "emergency_overdose_self"),
         ("hes shaking and wont wake up", "emergency_seizure"),
         # A veto can be limited to one kind: this is a wish, not someone unconscious.
         ("i wish i just wouldnt wake up", "emergency_suicide"),
@@ -188,10 +245,24 @@ def test_it_overrides_the_model_and_says_so(pipeline: Pipeline) -> None:
     assert BACKSTOP_KEY in message.as_dict(only_output_properties=True)
 
 
-def test_it_keeps_an_emergency_the_model_found(pipeline: Pipeline) -> None:
-    message = pipeline.parse("he wont wake up", model=("emergency_seizure", 0.8))
-    assert message.get(INTENT)["name"] == "emergency_seizure"
-    assert message.get(BACKSTOP_KEY) is None
+def test_the_pattern_decides_between_emergencies(pipeline: Pipeline) -> None:
+    for model in (("emergency_seizure", 0.8), ("emergency_overdose_self", 0.99)):
+        message = pipeline.parse("my son wont wake up", model=model)
+        assert message.get(INTENT)["name"] == "emergency_overdose", model
+        assert message.get(BACKSTOP_KEY)["model_intent"] == model[0]
+    text = "im calling 911 hes not breathing"
+    assert pipeline.parse(text, model=("emergency_calling", 0.99)).get(INTENT)["name"] == (
+        "emergency_overdose"
+    )
+
+
+def test_a_sure_model_danger_refines_a_question_about_calling(pipeline: Pipeline) -> None:
+    text = "should i call 911? something is really wrong with him"
+    sure = pipeline.parse(text, model=("emergency_overdose", 0.97))
+    assert sure.get(INTENT)["name"] == "emergency_overdose"
+    assert sure.get(BACKSTOP_KEY) is None
+    unsure = pipeline.parse(text, model=("emergency_overdose", 0.6))
+    assert unsure.get(INTENT)["name"] == "emergency_ask_911"
 
 
 def test_a_sure_model_emergency_stands_without_a_pattern(pipeline: Pipeline) -> None:
@@ -211,9 +282,31 @@ def test_an_unsure_model_emergency_without_a_pattern_is_not_one(pipeline: Pipeli
 
 
 def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: Pipeline) -> None:
-    for text in ("this twitching is killing me", "i have never had a seizure"):
-        message = pipeline.parse(text, model=("emergency_suicide", 0.99))
+    for text in (
+        "this twitching is killing me",
+        "i have never had a seizure",
+        "my brother used to use and looked terrible",
+        "he used to be an addict, he looked awful back then",
+    ):
+        message = pipeline.parse(text, model=("emergency_overdose", 0.99))
         assert message.get(INTENT)["name"] == "inform", text
+
+
+def test_a_veto_does_not_overrule_a_model_emergency_with_a_present_sign(
+    pipeline: Pipeline,
+) -> None:
+    # A danger sign that is no whole pattern: the model's reading stands.
+    for text in (
+        "my brother used to drink, right now hes hallucinating",
+        "she was clean for a year. tonight her chest hurts so bad",
+    ):
+        message = pipeline.parse(text, model=("emergency_overdose", 0.97))
+        assert message.get(INTENT)["name"] == "emergency_overdose", text
+    # No sign: the memory wins, whatever else is said now.
+    message = pipeline.parse(
+        "i was suicidal last year but now im better", model=("emergency_suicide", 0.99)
+    )
+    assert message.get(INTENT)["name"] == "inform"
 
 
 def test_the_confirmation_threshold_can_be_configured(tmp_path: Path) -> None:
@@ -279,6 +372,21 @@ def test_a_broken_lexicon_fails_training(tmp_path: Path) -> None:
         "patterns:\n  emergency_overdose:\n    bad: [[{LOWER: {IN: [no, pulse]}}]]\n"
     )
     with pytest.raises(MatchPatternError):
+        train(CrisisBackstop, {"lexicon": str(lexicon)}, tmp_path / "model")
+
+
+def test_a_misnamed_present_sign_fails_training(tmp_path: Path) -> None:
+    lexicon = tmp_path / "crisis.yml"
+    lexicon.write_text(
+        yaml.safe_dump(
+            {
+                "priority": ["emergency_overdose"],
+                "patterns": {"emergency_overdose": {"blue": [[{"LOWER": "blue"}]]}},
+                "present_signs": ["emergency_overdose:bleu"],
+            }
+        )
+    )
+    with pytest.raises(ValueError, match="bleu"):
         train(CrisisBackstop, {"lexicon": str(lexicon)}, tmp_path / "model")
 
 

@@ -1,0 +1,115 @@
+"""LanguageDetector (addons/nlu/language.py): the language of emergency messages only.
+
+The component is created as Rasa creates it; messages come with the intent
+the classifiers and the crisis backstop gave them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.nlu.language import ENTITY, LanguageDetector, detector
+
+
+@pytest.fixture(scope="module")
+def component(tmp_path_factory: pytest.TempPathFactory) -> LanguageDetector:
+    return LanguageDetector.create(
+        LanguageDetector.get_default_config(),
+        LocalModelStorage(tmp_path_factory.mktemp("model")),
+        Resource("language"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def processed(component: LanguageDetector, text: str, intent: str) -> Message:
+    entities: List[Dict[str, Any]] = [{"entity": "opioid", "value": "fentanyl"}]
+    message = Message(data={TEXT: text, INTENT: {"name": intent}, ENTITIES: entities})
+    component.process([message])
+    return message
+
+
+def language(component: LanguageDetector, text: str, intent: str) -> Optional[str]:
+    found = [e for e in processed(component, text, intent).get(ENTITIES) if e["entity"] == ENTITY]
+    assert len(found) <= 1
+    return str(found[0]["value"]) if found else None
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("mi hijo se desmayó y casi no respira, tiene los labios morados", "emergency_overdose"),
+        ("mi esposa esta convulsionando", "emergency_seizure"),
+        ("me quiero matar", "emergency_suicide"),
+        ("ya no quiero vivir", "emergency_suicide"),
+        ("no lo puedo despertar, no se mueve", "emergency_overdose"),
+        ("¿debo llamar al 911 o llevarlo al hospital?", "emergency_ask_911"),
+    ],
+)
+def test_spanish_emergencies_are_spanish(
+    component: LanguageDetector, text: str, intent: str
+) -> None:
+    assert language(component, text, intent) == "es"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("my son passed out and is barely breathing", "emergency_overdose"),
+        ("he is having a seizure", "emergency_seizure"),
+        ("i want to die", "emergency_suicide"),
+        ("ok im calling", "emergency_calling"),
+    ],
+)
+def test_english_emergencies_are_english(
+    component: LanguageDetector, text: str, intent: str
+) -> None:
+    assert language(component, text, intent) == "en"
+
+
+@pytest.mark.parametrize("text", ["911", "911!!", "?", "   ", "lol", "hes blue", "i'm suicidal"])
+def test_what_lingua_is_not_sure_of_leaves_the_language_as_it_was(
+    component: LanguageDetector, text: str
+) -> None:
+    assert language(component, text, "emergency_overdose") is None
+
+
+def test_only_emergency_messages_get_a_language(component: LanguageDetector) -> None:
+    # The screening's answer parsers read every entity of the other messages.
+    message = processed(component, "tengo espasmos en las piernas", "inform")
+    assert message.get(ENTITIES) == [{"entity": "opioid", "value": "fentanyl"}]
+
+
+def test_the_entity_spans_the_message_and_keeps_the_others(component: LanguageDetector) -> None:
+    text = "mi hermano no respira"
+    entities = processed(component, text, "emergency_overdose").get(ENTITIES)
+    assert entities[0] == {"entity": "opioid", "value": "fentanyl"}
+    assert entities[1]["entity"] == ENTITY and entities[1]["value"] == "es"
+    assert (entities[1]["start"], entities[1]["end"]) == (0, len(text))
+    assert entities[1]["extractor"] == "LanguageDetector"
+    assert 0.8 <= entities[1]["confidence_entity"] <= 1.0
+
+
+def test_the_detector_is_built_once_with_only_the_configured_languages() -> None:
+    assert detector(("en", "es")) is detector(("en", "es"))
+    german = "Mein Sohn atmet nicht mehr"
+    assert LanguageDetector({}).language_of(german) in (None, ("en", pytest.approx(0.7, abs=0.3)))
+    only_english = LanguageDetector({"languages": ["en"]})
+    assert only_english.language_of("mi hijo no respira") == ("en", 1.0)
+
+
+def test_a_failure_never_loses_the_message(
+    component: LanguageDetector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(text: str) -> None:
+        raise RuntimeError("lingua failed")
+
+    monkeypatch.setattr(component, "language_of", broken)
+    message = processed(component, "mi hijo no respira", "emergency_overdose")
+    assert message.get(INTENT) == {"name": "emergency_overdose"}
