@@ -134,9 +134,11 @@ class ValidateScreeningForm(CountingValidation):
         answers = dict(tracker.slots)
         events: List[EventType] = []
         skip = set(self.ignored_intents(domain))
-        for event in tracker.events:
+        users = [event for event in tracker.events if event.get("event") == "user"]
+        # The last message only started the screening ("yes"): it answers no question.
+        for event in users[:-1]:
             parse = event.get("parse_data") or {}
-            if event.get("event") != "user" or (parse.get("intent") or {}).get("name") in skip:
+            if (parse.get("intent") or {}).get("name") in skip:
                 continue
             text = event.get("text") or ""
             if not answers.get(SUBJECT) and subject_of(text):

@@ -232,9 +232,9 @@ def variants_table(variants: Sequence[Mapping[str, Any]]) -> str:
     for voice, label in voices:
         cells = []
         for sms in (False, True):
-            variant = text_for(variants, voice, sms)
-            text = str(variant.get("text") or "") if variant else ""
-            spanish = bool(variant) and is_spanish(variant)
+            chosen = text_for(variants, voice, sms)
+            text = str(chosen.get("text") or "") if chosen else ""
+            spanish = chosen is not None and is_spanish(chosen)
             cells.append(
                 f"<td>{e(filled(text))}<br>{measures(text, sms, spanish)}</td>"
                 if text

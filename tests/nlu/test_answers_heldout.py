@@ -52,7 +52,9 @@ def agent() -> Any:
 
 def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:
     """Every triple of a set with what the NLU and the parser made of its answer."""
-    triples: List[Triple] = yaml.safe_load((NLU_TESTS / name).read_text(encoding="utf-8"))["triples"]
+    triples: List[Triple] = yaml.safe_load((NLU_TESTS / name).read_text(encoding="utf-8"))[
+        "triples"
+    ]
 
     async def parse_all() -> List[Dict[str, Any]]:
         return [await agent.parse_message(str(t["answer"])) for t in triples]
@@ -60,7 +62,7 @@ def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:
     parsed = asyncio.run(parse_all())
     return [
         (t, parse_answer(t["question"], str(t["answer"]), p["entities"], p["intent"]["name"]))
-        for t, p in zip(triples, parsed)
+        for t, p in zip(triples, parsed, strict=True)
     ]
 
 
@@ -76,10 +78,14 @@ def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> Non
         if same(found, triple["expected"]):
             right[question] += 1
         elif name != GATE:  # the gate's misses are not shown: they would be studied
-            misses.append(f"{question}: {triple['answer']!r} -> {found!r}, expected {triple['expected']!r}")
+            misses.append(
+                f"{question}: {triple['answer']!r} -> {found!r}, expected {triple['expected']!r}"
+            )
     print(f"\n{name}: {sum(right.values())}/{len(results)}")
     for question in sorted(total):
-        print(f"  {question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}")
+        print(
+            f"  {question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}"
+        )
     assert len(results) >= 600 and len(total) == 15
     minimum = {q: MIN_ACCURACY[name] for q in total}
     if name == GATE:

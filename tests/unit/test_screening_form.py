@@ -351,3 +351,15 @@ async def test_who_the_screening_is_about_can_be_corrected_mid_way(
     )
     assert slots["screening_for"] == after
     assert slots["opioid_use"] is None and slots["requested_slot"] == "opioid_use"
+
+
+async def test_the_yes_that_starts_the_screening_answers_no_question() -> None:
+    events = [
+        {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "action", "name": FORM},
+    ]
+    slots_in = {name: None for name in DOMAIN["slots"]}
+    state = Tracker("test", slots_in, {"text": "yes"}, events, False, None, {}, FORM)
+    slots, _, _ = await validate(state)
+    assert slots.get("twitching") is None and slots["requested_slot"] == "twitching"
