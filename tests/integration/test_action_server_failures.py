@@ -58,7 +58,7 @@ def test_emergency_answer_needs_no_action_server(servers: Servers) -> None:
     up_to_the_location_question(rest, sender)
     servers.action.stop()
     try:
-        reply = rest.texts(sender, "i think i overdosed")
+        reply = rest.texts(sender, "my friend overdosed and wont wake up")
         first_message = reply.split("\n")[0]
         assert says(first_message, "utter_emergency_overdose"), reply
         assert "911" in first_message

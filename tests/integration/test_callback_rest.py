@@ -131,7 +131,7 @@ def test_an_emergency_inside_the_callback_request_comes_first(assistant: Any) ->
     person.says("call me back")
     person.says("yes")
     reply = person.says("i took too many pills and cant breathe")
-    assert says(reply, "utter_emergency_overdose")
+    assert says(reply, "utter_emergency_overdose_self")
     assert not says(reply, "utter_ask_callback_phone")
     # The marker for admissions is set, and a later request carries it.
     person.says("call me back")
