@@ -495,7 +495,8 @@ def test_an_overdose_question_mid_screening_gets_the_facts_then_the_question(
 ) -> None:
     sender = new_sender()
     assistant.say(sender, "hi")
-    asked = [q for q in SCREENING if any(says(m, q) for m in assistant.say(sender, "yes"))]
+    started = assistant.say(sender, "yes")
+    asked = [q for q in SCREENING if any(says(m, q) for m in started)]
     assert asked, "the screening did not start"
     reply = assistant.say(sender, "what are the warning signs of an overdose")
     assert says(reply[0], "utter_overdose_signs")
@@ -562,8 +563,11 @@ def test_an_emergency_interrupts_each_question_and_the_screening_resumes(
         if b["title"].startswith("Go on")
     ]
     assert go_on == ["/start_screening"]
+    # The screening goes on at that question, or at a later one when an
+    # earlier answer told it already.
     resumed = assistant.say(sender, go_on[0])
-    assert any(says(m, f"utter_ask_{question}") for m in resumed)
+    later = SCREENING[index:]
+    assert any(says(m, q) for m in resumed for q in later), "the screening did not resume"
     slots = assistant.tracker(sender)["slots"]
     for earlier, _ in EVERY_QUESTION[:index]:
         if earlier in answered:
