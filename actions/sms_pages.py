@@ -11,18 +11,13 @@ channel would render them for this person.
 import re
 from typing import Any, List, Mapping, Sequence
 
+from storage.gsm7 import gsm_length
 from storage.names import SMS_CHANNEL
 
 SMS_LENGTH = 160
 MAX_TEXTS = 3
 MORE_PROMPT = "utter_explain_sms_more"
-# GSM-7 characters that take two places (3GPP TS 23.038 extension table).
-GSM_EXTENSION = set("^{}\\[~]|\u20ac")
 SLOT = re.compile(r"\{(\w+)\}")
-
-
-def gsm_length(text: str) -> int:
-    return sum(2 if c in GSM_EXTENSION else 1 for c in text)
 
 
 def _fits(variant: Mapping[str, Any], slots: Mapping[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, Dict, Iterable, List
 from twilio.twiml.messaging_response import MessagingResponse
 
 from addons.channels.texts import SMS_CHOICE, SMS_CHOICES, SMS_MORE_BY_PHONE, text
+from storage.gsm7 import GSM_EXTENSION, gsm_length
 from storage.names import SMS_CHANNEL
 
 SMS_LENGTH = 160
@@ -20,7 +21,6 @@ GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
-GSM_EXTENSION = set("^{}\\[~]|€")
 _LOOKALIKES = {
     "\u2018": "'",
     "\u2019": "'",
@@ -38,10 +38,6 @@ def to_gsm7(text: str) -> str:
     """`text` with look-alikes replaced and anything else outside GSM-7 dropped."""
     text = "".join(_LOOKALIKES.get(c, c) for c in text)
     return "".join(c for c in text if c in GSM_BASIC or c in GSM_EXTENSION)
-
-
-def gsm_length(text: str) -> int:
-    return sum(2 if c in GSM_EXTENSION else 1 for c in text)
 
 
 async def choices_line(agent: Any, buttons: Iterable[Dict[str, Any]]) -> str:
