@@ -271,9 +271,8 @@ BLOCKS: List[Block] = [
         "utter_explain_opioid_withdrawal", True,
         "Opioids (now, past or unclear) with twitching when in withdrawal, withdrawal, "
         "\"kicking\" or \"cold turkey\" in their words, or twitching after a cut or stop; or "
-        "\"dopesick\" in their words. Not in pregnancy (the pregnancy block instead: its "
-        "\"not usually life-threatening\" must not stand beside it).",
-        lambda s: s.opioid_withdrawal and not s.pregnant,
+        "\"dopesick\" in their words.",
+        lambda s: s.opioid_withdrawal,
     ),
     Block(
         "utter_explain_benzo_for_twitching", True,

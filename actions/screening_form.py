@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions import corrections
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
-from actions.parsers import parse_answer
+from actions.parsers import follow_up_answers, parse_answer
 from actions.questions import ALL_QUESTIONS, not_asked, screening_questions
 from actions.subject import SELF, changed_subject, subject_of
 
@@ -182,7 +182,9 @@ class ValidateScreeningForm(CountingValidation):
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
-            return events + [SlotSet(question, answer)]
+            told = follow_up_answers(question, text, entities) if answer == YES else {}
+            told = {q: v for q, v in told.items() if answers.get(q) is None}
+            return events + [SlotSet(question, answer)] + [SlotSet(q, v) for q, v in told.items()]
         if question in implied:
             return events
         unclear: Any = [UNCLEAR] if question in LIST_QUESTIONS else UNCLEAR

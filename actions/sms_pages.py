@@ -1,6 +1,6 @@
 """How many explanation blocks fit in one SMS turn.
 
-The SMS channel sends at most 3 texts of 160 characters a turn, joining short
+The SMS channel sends at most MAX_TEXTS texts of 160 characters a turn, joining short
 messages into one text, and cuts the rest (addons/channels/sms_text.py). So
 the explanation sends, most urgent first, the blocks that fit together with
 what the turn says around them, then "Reply MORE for more"; MORE sends the
@@ -11,11 +11,9 @@ channel would render them for this person.
 import re
 from typing import Any, List, Mapping, Sequence
 
-from storage.gsm7 import gsm_length
+from storage.gsm7 import MAX_TEXTS, SMS_LENGTH, gsm_length
 from storage.names import SMS_CHANNEL
 
-SMS_LENGTH = 160
-MAX_TEXTS = 3
 MORE_PROMPT = "utter_explain_sms_more"
 SLOT = re.compile(r"\{(\w+)\}")
 

@@ -17,7 +17,7 @@ no: "idk, he never says" is not sure.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from actions.parsers import alcohol, common, substances, twitching
 from actions.parsers.message import Message
@@ -62,6 +62,30 @@ def parse_answer(
     if answer in (common.NO, [common.NO]) and common.dont_know(msg):
         return [common.NOT_SURE] if isinstance(answer, list) else common.NOT_SURE
     return answer
+
+
+# A use answer that says more answers its follow-up question too ("stopped
+# lately": the dose or drinking stopped), which is then not asked. Only the
+# words count, never a plain yes.
+FOLLOW_UPS: Dict[str, Tuple[str, Parser, Tuple[str, ...]]] = {
+    "opioid_use": (
+        "opioid_dose_change",
+        substances.dose_change,
+        ("up", "down", "stopped", "restarted"),
+    ),
+    "alcohol_heavy": ("alcohol_stopped", alcohol.stopping_said, (common.YES,)),
+}
+
+
+def follow_up_answers(
+    question: str, text: str, entities: Sequence[Mapping[str, Any]]
+) -> Dict[str, Answer]:
+    """The follow-up question's answer given with this one, if any: {question: answer}."""
+    if question not in FOLLOW_UPS:
+        return {}
+    follow_up, parser, told = FOLLOW_UPS[question]
+    answer = parser(Message(text or "", entities, None))
+    return {follow_up: answer} if answer in told else {}
 
 
 def preload() -> None:

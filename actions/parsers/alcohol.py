@@ -67,6 +67,14 @@ def alcohol_stopped(msg: Message) -> Optional[str]:
     Fewer drinks now than before is a cut back ("from a fifth to a couple
     beers"); a plan is not ("gonna stop tomorrow").
     """
+    said = stopping_said(msg)
+    if said is not None:
+        return said
+    return plain(msg.hits("alcohol_stopped", ANSWER)) or msg.from_intent(PLAIN_INTENTS)
+
+
+def stopping_said(msg: Message) -> Optional[str]:
+    """yes | no from words about stopping or cutting back; None without such words."""
     hits = msg.hits("alcohol_stopped", ANSWER)
     own = [h for h in hits if h.group == "alcohol_stopped" and not h.hedged]
     stops = [h for h in own if h.label == YES and not h.negated]
@@ -79,7 +87,7 @@ def alcohol_stopped(msg: Message) -> Optional[str]:
         return YES if fewer else NO
     if own:
         return NO  # "still drinking", "havent stopped", "quit 2 years ago"
-    return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+    return None
 
 
 def _fewer_now(msg: Message) -> Optional[bool]:

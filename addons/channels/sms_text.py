@@ -1,4 +1,4 @@
-"""Bot messages as SMS: GSM-7 text, at most 160 characters each, at most 3 texts.
+"""Bot messages as SMS: GSM-7 text, at most 160 characters each, at most MAX_TEXTS a turn.
 
 Buttons become a numbered line in the same text ("Reply 1 for Yes, 2 for No");
 payloads are never shown. Responses have `channel: twilio` variants where the web
@@ -10,11 +10,9 @@ from typing import Any, Dict, Iterable, List
 from twilio.twiml.messaging_response import MessagingResponse
 
 from addons.channels.texts import SMS_CHOICE, SMS_CHOICES, SMS_MORE_BY_PHONE, text
-from storage.gsm7 import GSM_EXTENSION, gsm_length
+from storage.gsm7 import GSM_EXTENSION, MAX_TEXTS, SMS_LENGTH, gsm_length
 from storage.names import SMS_CHANNEL
 
-SMS_LENGTH = 160
-MAX_TEXTS = 3
 
 # GSM 03.38: the basic set, and the extension set (each costs 2 characters).
 GSM_BASIC = set(

@@ -40,7 +40,7 @@ def test_no_to_the_opening_gives_the_admissions_line(assistant: Any) -> None:
     reply = person.says("no")
     assert PHONE in reply
     assert "24 hours" in reply
-    assert "free and confidential" in reply
+    assert "free and confidential" not in reply  # the site must confirm such claims
 
 
 def test_a_full_screening_ends_with_the_explanation_and_the_phone_number(assistant: Any) -> None:

@@ -15,6 +15,7 @@ from actions.explanation import sms_explanation_blocks
 from addons.channels import texts as wording
 from addons.channels.sms import conversation_id
 from addons.channels.sms_text import gsm_length, rendered, sms_texts, to_gsm7
+from storage.gsm7 import MAX_TEXTS
 from storage import callbacks as store
 from storage import opt_outs as opt_out
 from storage.names import SMS_CHANNEL
@@ -74,10 +75,10 @@ async def test_choices_are_numbered_in_the_same_text_without_payloads() -> None:
     assert text == "Ready?\nReply 1 for Yes, 2 for No"
 
 
-async def test_a_long_turn_is_cut_to_three_texts_ending_with_the_admissions_line() -> None:
-    texts = await sms_texts(nlg_agent(), [{"text": "word " * 60}] * 4)
+async def test_a_long_turn_is_cut_to_the_most_texts_ending_with_the_admissions_line() -> None:
+    texts = await sms_texts(nlg_agent(), [{"text": "word " * 60}] * 6)
     assert_sms(texts)
-    assert len(texts) == 3 and PHONE in texts[-1]
+    assert len(texts) == MAX_TEXTS and PHONE in texts[-1]
 
 
 async def test_curly_quotes_and_dashes_become_gsm7() -> None:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import pytest
 import yaml
 
-from actions.parsers import PARSERS, parse_answer
+from actions.parsers import PARSERS, follow_up_answers, parse_answer
 from actions.parsers.vocabulary import normalise_text, vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1653,6 +1653,11 @@ def buttons() -> List[Any]:
 def test_a_button_label_typed_as_text_gives_its_payload(
     question: str, title: str, payload: str
 ) -> None:
+    if not payload.startswith("/"):  # a payload in words: the parser reads it as typed
+        expected_words = parse_answer(question, payload, [], None)
+        assert expected_words is not None, payload
+        assert parse_answer(question, title, [], None) == expected_words
+        return
     match = PAYLOAD.match(payload.replace("{{", "{").replace("}}", "}"))
     assert match, payload
     intent, given = match.group(1), json.loads(match.group(2) or "{}")
@@ -1744,3 +1749,32 @@ def test_loading_the_parsers_does_no_work() -> None:
         "assert v.vocabulary.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- A use answer that answers its follow-up too ---------------------------
+
+
+@pytest.mark.parametrize(
+    "question,text,expected",
+    [
+        ("opioid_use", "stopped or cut back lately", {"opioid_dose_change": "stopped"}),
+        ("opioid_use", "yeah but i cut back", {"opioid_dose_change": "down"}),
+        ("opioid_use", "quit percs 4 days ago", {"opioid_dose_change": "stopped"}),
+        ("opioid_use", "yes", {}),
+        ("opioid_use", "yes percs every day", {}),
+        ("alcohol_heavy", "stopped or cut back lately", {"alcohol_stopped": "yes"}),
+        ("alcohol_heavy", "a fifth a day but quit 2 days ago", {"alcohol_stopped": "yes"}),
+        ("alcohol_heavy", "yes", {}),
+        ("alcohol_heavy", "12 pack a day", {}),
+        ("benzo_use", "stopped lately", {}),
+    ],
+)
+def test_a_use_answer_can_answer_its_follow_up(question: str, text: str, expected: Any) -> None:
+    assert follow_up_answers(question, text, []) == expected
+
+
+@pytest.mark.parametrize("question", ["opioid_use", "benzo_use", "alcohol_heavy"])
+def test_stopping_lately_counts_as_recent_use(question: str) -> None:
+    # The gateway questions ask about now or a recent stop: withdrawal and lost tolerance.
+    assert parse_answer(question, "Stopped or cut back", [], None) == "yes"
+    assert parse_answer(question, "stopped lately", [], None) == "yes"

@@ -5,7 +5,7 @@ sends with Rasa's own NLG, by web and by SMS (the first turn with the
 hand-off after it, then "MORE" until nothing is left), and checks:
 - what must be said and what must not be, on both channels;
 - SMS carries every safety block the web does, in the same order, most urgent
-  first, each turn within 3 GSM-7 texts of 160 characters, nothing cut;
+  first, each turn within MAX_TEXTS GSM-7 texts of 160 characters, nothing cut;
 - the common paths stay at about 150 words on the web;
 - about someone else, the blocks speak about that person, not to "you".
 """
@@ -34,6 +34,7 @@ from actions.explanation import (
 from actions.sms_pages import MORE_PROMPT, SMS_LENGTH
 from addons.channels.sms_text import gsm_length, packed, rendered, split_long, to_gsm7
 from admissions.clinical_content import word_count
+from storage.gsm7 import MAX_TEXTS
 from storage.names import SMS_CHANNEL
 from tests.support.content import DOMAIN_DIR, domain, nlg_agent
 
@@ -435,11 +436,11 @@ async def test_the_most_urgent_block_comes_first_on_the_web_and_by_sms(case: Cas
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
-async def test_every_sms_turn_fits_in_three_texts_with_nothing_cut(case: Case) -> None:
+async def test_every_sms_turn_fits_in_the_turns_texts_with_nothing_cut(case: Case) -> None:
     result = await told(case)
     assert result.sms_turns[0], f"{case.id}: the first SMS turn says nothing"
     for number, texts in enumerate(result.sms_texts, 1):
-        assert len(texts) <= 3, f"{case.id} turn {number}: {len(texts)} texts: {texts}"
+        assert len(texts) <= MAX_TEXTS, f"{case.id} turn {number}: {len(texts)} texts: {texts}"
         for text in texts:
             assert to_gsm7(text) == text and gsm_length(text) <= SMS_LENGTH, text
     if len(result.sms_turns) > 1:
