@@ -13,7 +13,6 @@ from addons.channels.texts import SMS_CHOICE, SMS_CHOICES, SMS_MORE_BY_PHONE, te
 from storage.gsm7 import GSM_EXTENSION, MAX_TEXTS, SMS_LENGTH, gsm_length
 from storage.names import SMS_CHANNEL
 
-
 # GSM 03.38: the basic set, and the extension set (each costs 2 characters).
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
