@@ -79,13 +79,14 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
     # Kratom counts as an opioid answer (data/answers/substances.yml); alone, it gets its own block.
     kratom_only = bool(opioid_names) and opioid_names <= {"kratom"}
     opioid_use = answers.get("opioid_use")
-    opioids = (opioid_use == YES or opioid_use in MAYBE) and not kratom_only
+    pressed = "pressed_pills" in said
+    # Pressed pills ("blues", "M30s") are sold as opioids and often hold fentanyl.
+    opioids = ((opioid_use == YES or opioid_use in MAYBE) and not kratom_only) or pressed
     opioids_past = opioid_use == PAST
     prescribed_answer = answers.get("opioid_prescribed")
     prescribed = opioids and prescribed_answer in (YES, SOME)
     benzo_use = answers.get("benzo_use")
     benzos = benzo_use == YES or benzo_use in MAYBE
-    pressed = "pressed_pills" in said
     prescribed_only = (
         opioids and prescribed_answer == YES and "heroin" not in opioid_names and not pressed
     )
@@ -175,7 +176,8 @@ class Block(NamedTuple):
 
 
 # Web order. Danger first: what could hurt today and what to do (alcohol
-# withdrawal, with its seizures in the first 2 days, before everything else),
+# withdrawal, with its seizures in the first 2 days, before everything else;
+# lost tolerance, fentanyl and mixing before twitching as possible withdrawal),
 # then background, then hope and the closing. SMS sends them in the same order.
 # fmt: off
 BLOCKS: List[Block] = [
@@ -184,12 +186,6 @@ BLOCKS: List[Block] = [
         "utter_explain_alcohol_withdrawal", True,
         "Heavy drinking most days (or unclear) and stopped or cut back recently (or unclear).",
         lambda s: s.alcohol_stopped,
-    ),
-    Block(
-        "utter_explain_withdrawal_twitching", True,
-        "Any twitching (yes or unclear) with benzos now (or unclear) or heavy drinking most days "
-        "(or unclear): it can be withdrawal, and seizures can follow.",
-        lambda s: s.twitching and (s.benzos or s.heavy_drinking),
     ),
     Block(
         "utter_explain_lost_tolerance", True,
@@ -225,6 +221,12 @@ BLOCKS: List[Block] = [
         "utter_explain_benzos_with_alcohol", True,
         "Benzos with heavy or binge drinking, without opioids.",
         lambda s: s.benzos and s.drinks and not s.opioids,
+    ),
+    Block(
+        "utter_explain_withdrawal_twitching", True,
+        "Any twitching (yes or unclear) with benzos now (or unclear) or heavy drinking most days "
+        "(or unclear): it can be withdrawal, and seizures can follow.",
+        lambda s: s.twitching and (s.benzos or s.heavy_drinking),
     ),
     Block(
         "utter_explain_stopping_suddenly", True,

@@ -182,8 +182,13 @@ class ValidateScreeningForm(CountingValidation):
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
-            told = follow_up_answers(question, text, entities) if answer == YES else {}
-            told = {q: v for q, v in told.items() if answers.get(q) is None}
+            answers[question] = answer
+            to_ask = screening_questions(answers)
+            told = {
+                q: v
+                for q, v in follow_up_answers(question, text, entities).items()
+                if q in to_ask and answers.get(q) is None
+            }
             return events + [SlotSet(question, answer)] + [SlotSet(q, v) for q, v in told.items()]
         if question in implied:
             return events

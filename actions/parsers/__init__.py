@@ -64,15 +64,14 @@ def parse_answer(
     return answer
 
 
-# A use answer that says more answers its follow-up question too ("stopped
-# lately": the dose or drinking stopped), which is then not asked. Only the
-# words count, never a plain yes.
+# An answer that says more answers a follow-up question too ("stopped lately",
+# "it went up from 50 to 100"), which is then not asked. Only the words count,
+# never a plain yes.
+_DOSE = ("opioid_dose_change", substances.dose_change, ("up", "down", "stopped", "restarted"))
 FOLLOW_UPS: Dict[str, Tuple[str, Parser, Tuple[str, ...]]] = {
-    "opioid_use": (
-        "opioid_dose_change",
-        substances.dose_change,
-        ("up", "down", "stopped", "restarted"),
-    ),
+    "opioid_use": _DOSE,
+    "opioid_names": _DOSE,
+    "opioid_prescribed": _DOSE,
     "alcohol_heavy": ("alcohol_stopped", alcohol.stopping_said, (common.YES,)),
 }
 

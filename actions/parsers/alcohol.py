@@ -214,5 +214,7 @@ def _size(
         if c.end == serving.start  # "wine bottle"
         or (serving.end < c.start <= serving.end + 2 and "of" in msg.norms[serving.end : c.start])
     ]
-    kind = held[0] if held else "default"
+    # "henny every night, half a bottle": one drink named in the message fills the bottle.
+    named = {c.label for c in contents}
+    kind = held[0] if held else (named.pop() if len(named) == 1 else "default")
     return float(by_contents.get(kind, by_contents["default"])), serving.start

@@ -45,6 +45,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -300,6 +301,9 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
             # How sure the model must be for its emergency intent to stand when
             # no pattern matches (and no veto phrase is in the message).
             "confirm_model_emergency": 0.9,
+            # Below this, an unconfirmed emergency reading falls to nlu_fallback
+            # rather than to the next intent (the FallbackClassifier's threshold).
+            "fallback_threshold": 0.5,
         }
 
     @staticmethod
@@ -418,9 +422,15 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         )
 
     def _best_other_intent(self, message: Message) -> Optional[Tuple[str, float]]:
+        """The best non-emergency intent, or nlu_fallback when it is not sure enough."""
         for entry in message.get(INTENT_RANKING_KEY) or []:
             if entry.get(INTENT_NAME_KEY) not in self.lexicon.intents:
-                return str(entry[INTENT_NAME_KEY]), float(entry[PREDICTED_CONFIDENCE_KEY])
+                confidence = float(entry[PREDICTED_CONFIDENCE_KEY])
+                if confidence < self.component_config["fallback_threshold"]:
+                    return DEFAULT_NLU_FALLBACK_INTENT_NAME, self.component_config[
+                        "fallback_threshold"
+                    ]
+                return str(entry[INTENT_NAME_KEY]), confidence
         return None
 
     def _set_intent(

@@ -272,13 +272,22 @@ def test_a_sure_model_emergency_stands_without_a_pattern(pipeline: Pipeline) -> 
 
 
 def test_an_unsure_model_emergency_without_a_pattern_is_not_one(pipeline: Pipeline) -> None:
-    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
-    assert message.get(INTENT) == {"name": "inform", "confidence": 0.4}
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.3))
+    assert message.get(INTENT) == {"name": "inform", "confidence": 0.7}
     assert message.get(BACKSTOP_KEY) == {
         "intent": "inform",
         "pattern": DEMOTED,
         "model_intent": "emergency_seizure",
     }
+
+
+def test_an_unconfirmed_emergency_falls_to_nlu_fallback_when_nothing_else_is_sure(
+    pipeline: Pipeline,
+) -> None:
+    # The next intent (inform, 0.4) is below the FallbackClassifier's threshold (0.5).
+    message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.6))
+    assert message.get(INTENT) == {"name": "nlu_fallback", "confidence": 0.5}
+    assert message.get(BACKSTOP_KEY)["pattern"] == DEMOTED
 
 
 def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: Pipeline) -> None:
@@ -289,7 +298,8 @@ def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: P
         "he used to be an addict, he looked awful back then",
     ):
         message = pipeline.parse(text, model=("emergency_overdose", 0.99))
-        assert message.get(INTENT)["name"] == "inform", text
+        # The next intent (inform, 0.01) is too unsure to stand: nlu_fallback.
+        assert message.get(INTENT)["name"] == "nlu_fallback", text
 
 
 def test_a_veto_does_not_overrule_a_model_emergency_with_a_present_sign(
@@ -306,7 +316,7 @@ def test_a_veto_does_not_overrule_a_model_emergency_with_a_present_sign(
     message = pipeline.parse(
         "i was suicidal last year but now im better", model=("emergency_suicide", 0.99)
     )
-    assert message.get(INTENT)["name"] == "inform"
+    assert message.get(INTENT)["name"] == "nlu_fallback"
 
 
 def test_the_confirmation_threshold_can_be_configured(tmp_path: Path) -> None:

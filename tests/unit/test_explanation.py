@@ -289,6 +289,24 @@ CASES = [
          {**twitch("at_rest"), **benzos("clonazepam", prescribed=NO, benzo_for_twitching=YES)},
          must=("on your own for twitching", "fentanyl", "a doctor should decide"),
          must_not=("doctors do use",)),
+    # Pressed pills named, though the opioid answer was no: opioids all the same.
+    Case("blues-said-opioids-no-with-liquor",
+         {**twitch("falling_asleep"), **alcohol(YES, NO), "screening_for": "he"},
+         words=("he do blues n drink henny",),
+         must=("fentanyl", "slow or stop breathing"), must_not=("sleep starts",)),
+    # Still drinking, not cutting back: the breathing danger of the mix comes first.
+    Case("prescribed-oxy-with-twelve-pack-nightly",
+         {**twitch("at_rest"), **opioids("oxycodone"), **alcohol(YES, NO)},
+         must=("slow or stop breathing",),
+         first="utter_explain_mixing"),
+    # A dose raised, not cut: no break, no tolerance warning, no taper advice.
+    Case("prescribed-tramadol-raised",
+         {**twitch("falling_asleep"), **opioids("tramadol", dose="up")},
+         must=("higher doses",), must_not=("tolerance", "slow plan", "break")),
+    # Stopped lately (the gateway button): withdrawal and lost tolerance.
+    Case("opioids-stopped-lately",
+         {**twitch("at_rest"), **opioids("heroin", prescribed=NO, dose="stopped")},
+         must=("tolerance", "withdrawal", "naloxone")),
     # Everything at once: the longest explanation there is
     Case("everything-at-once",
          {**twitch("in_withdrawal", "all_the_time"),
