@@ -136,6 +136,14 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
     )
 
 
+def _uses_nothing(s: Situation) -> bool:
+    """No opioids (now or before), benzos, drinking, stimulants, kratom or gabapentinoids."""
+    return not (
+        s.opioids or s.opioids_past or s.opioid_break or s.opioid_withdrawal or s.benzos
+        or s.drinks or s.stimulants or s.kratom or s.gabapentinoids
+    )  # fmt: skip
+
+
 def _sleep_starts_only(s: Situation) -> bool:
     """Jerks only while falling asleep, and nothing else that could explain them."""
     other_causes = (
@@ -235,8 +243,9 @@ BLOCKS: List[Block] = [
         lambda s: s.benzos or s.heavy_drinking,
     ),
     Block(
-        "utter_explain_pregnancy", True, "Pregnancy mentioned in their own words.",
-        lambda s: s.pregnant,
+        "utter_explain_pregnancy", True,
+        "Pregnancy mentioned in their own words, with any substance use.",
+        lambda s: s.pregnant and not _uses_nothing(s),
     ),
     Block(
         "utter_explain_keep_taking_moud", True,
@@ -318,6 +327,11 @@ BLOCKS: List[Block] = [
         "utter_explain_tell_prescriber", False,
         "Twitching with (some) prescribed opioids, unless the dose-change block is given.",
         lambda s: s.twitching and s.prescribed and not _dose_changed(s),
+    ),
+    Block(
+        "utter_explain_no_substances", False,
+        "No opioids, benzos, drinking, stimulants, kratom or gabapentinoids: a regular doctor.",
+        _uses_nothing,
     ),
     Block(
         "utter_explain_hope_treatment", False,

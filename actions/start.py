@@ -1,6 +1,6 @@
 """The answer to "Would you like to answer a few short questions?".
 
-A plain yes or no is read by rule (data/rules/screening.yml); anything else
+A plain yes is read by rule (data/rules/screening.yml); anything else
 ("fine", "i guess", "ok but ill skip some", "yes for years") comes here and
 is read as people mean it. The question is never asked a third time: an
 answer still unclear after two asks gets the admissions number instead.
@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.answers import NO, YES
 from actions.form_validation import MAX_ASKS, intent_of
 from actions.parsers import parse_answer
+from actions.subject import subject_of
 
 ASK = "utter_ask_start"
 
@@ -32,6 +33,11 @@ def times_asked_in_a_row(tracker: Tracker) -> int:
     return asked
 
 
+def _describes_the_problem(text: str) -> bool:
+    """ "my son has twitching": telling what is wrong is a wish to go on."""
+    return parse_answer("twitching", text, [], None) == YES or subject_of(text) is not None
+
+
 class ActionReadStart(Action):
     def name(self) -> Text:
         return "action_read_start"
@@ -43,7 +49,7 @@ class ActionReadStart(Action):
         answer = parse_answer(
             "start", text, tracker.latest_message.get("entities") or [], intent_of(tracker)
         )
-        if answer == YES:
+        if answer == YES or (answer is None and _describes_the_problem(text)):
             return [FollowupAction("screening_form")]
         if answer != NO and times_asked_in_a_row(tracker) < MAX_ASKS:
             dispatcher.utter_message(response="utter_help_start")

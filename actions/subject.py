@@ -30,6 +30,7 @@ class SubjectWords:
             key=lambda item: -len(item[0]),
         )
         self.possessive: FrozenSet[str] = frozenset(data["possessive"])
+        self.describing: FrozenSet[str] = frozenset(data["describing"])
         self.reporting: FrozenSet[str] = frozenset(data["reporting"])
         self.writer: FrozenSet[str] = frozenset(data["writer"])
 
@@ -44,7 +45,11 @@ def subject_of(text: str) -> Optional[str]:
     words = _words()
     tokens = [_singular(token) for token in _TOKEN.findall(text.lower())]
     # "my son ...", or a relation as the very first word ("wife ran out of her xanax").
-    starts = [0] + [i + 1 for i, token in enumerate(tokens) if token in words.possessive]
+    starts = [0] + [
+        _after_describing(tokens, i + 1, words)
+        for i, token in enumerate(tokens)
+        if token in words.possessive
+    ]
     for start in starts:
         for phrase, pronoun in words.relations:
             if tuple(tokens[start : start + len(phrase)]) != phrase:
@@ -53,6 +58,13 @@ def subject_of(text: str) -> Optional[str]:
                 return pronoun
             break
     return None
+
+
+def _after_describing(tokens: List[str], start: int, words: SubjectWords) -> int:
+    """Where the relation starts after "my": past "16 year old", "teenage"."""
+    while start < len(tokens) and tokens[start] in words.describing:
+        start += 1
+    return start
 
 
 def _singular(token: str) -> str:

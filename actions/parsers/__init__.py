@@ -64,27 +64,38 @@ def parse_answer(
     return answer
 
 
-# An answer that says more answers a follow-up question too ("stopped lately",
-# "it went up from 50 to 100"), which is then not asked. Only the words count,
-# never a plain yes.
-_DOSE = ("opioid_dose_change", substances.dose_change, ("up", "down", "stopped", "restarted"))
-FOLLOW_UPS: Dict[str, Tuple[str, Parser, Tuple[str, ...]]] = {
-    "opioid_use": _DOSE,
-    "opioid_names": _DOSE,
-    "opioid_prescribed": _DOSE,
-    "alcohol_heavy": ("alcohol_stopped", alcohol.stopping_said, (common.YES,)),
+# An answer that says more answers a follow-up question too ("bars" names the
+# benzo, "stopped lately" the dose change, "it went up from 50 to 100"), which
+# is then not asked. Only the words count, never a plain yes.
+Told = Callable[[Any], bool]
+NOT_NAMES = {common.NO, common.NOT_SURE, common.SKIPPED}
+DOSE_CHANGES = {"up", "down", "stopped", "restarted"}
+
+
+def _named(answer: Any) -> bool:
+    return isinstance(answer, list) and not set(answer) & NOT_NAMES
+
+
+_DOSE = ("opioid_dose_change", substances.dose_change, DOSE_CHANGES.__contains__)
+FOLLOW_UPS: Dict[str, List[Tuple[str, Parser, Told]]] = {
+    "opioid_use": [("opioid_names", PARSERS["opioid_names"], _named), _DOSE],
+    "opioid_names": [_DOSE],
+    "opioid_prescribed": [_DOSE],
+    "benzo_use": [("benzo_names", PARSERS["benzo_names"], _named)],
+    "alcohol_heavy": [("alcohol_stopped", alcohol.stopping_said, lambda a: a == common.YES)],
 }
 
 
 def follow_up_answers(
     question: str, text: str, entities: Sequence[Mapping[str, Any]]
 ) -> Dict[str, Answer]:
-    """The follow-up question's answer given with this one, if any: {question: answer}."""
-    if question not in FOLLOW_UPS:
-        return {}
-    follow_up, parser, told = FOLLOW_UPS[question]
-    answer = parser(Message(text or "", entities, None))
-    return {follow_up: answer} if answer in told else {}
+    """The follow-up questions' answers given with this one: {question: answer}."""
+    told: Dict[str, Answer] = {}
+    for follow_up, parser, counts in FOLLOW_UPS.get(question, []):
+        answer = parser(Message(text or "", entities, None))
+        if answer is not None and counts(answer):
+            told[follow_up] = answer
+    return told
 
 
 def preload() -> None:

@@ -65,6 +65,10 @@ def dont_know(msg: Message) -> bool:
     )
 
 
+# Tokens after a first yes within which a no still takes it back ("sure, but not now").
+STORY_AFTER_YES = 8
+
+
 def start(msg: Message) -> Optional[str]:
     """yes | no | not sure, to "Would you like to answer a few short questions?".
 
@@ -72,10 +76,15 @@ def start(msg: Message) -> Optional[str]:
     agree, "just the number" and "skip" decline.
     """
     hits = msg.hits("start", ANSWER)
-    said = [NO if h.negated and h.group == "start" else h.label for h in hits]
-    yes_no = [label for label in said if label in (YES, NO)]
+    said = [(NO if h.negated and h.group == "start" else h.label, h.start) for h in hits]
+    yes_no = [(label, at) for label, at in said if label in (YES, NO)]
+    if yes_no and yes_no[0][0] == YES:
+        # "yeah ok. so basically ... my legs wont stop twitching": a yes, then a
+        # story; a no far into the story is not about the questions.
+        yes_no = [(label, at) for label, at in yes_no if at - yes_no[0][1] <= STORY_AFTER_YES]
     if yes_no:
-        return yes_no[-1]
-    if SKIPPED in said:
+        return yes_no[-1][0]
+    said_labels = [label for label, _ in said]
+    if SKIPPED in said_labels:
         return NO
-    return NOT_SURE if NOT_SURE in said else msg.from_intent(START_INTENTS)
+    return NOT_SURE if NOT_SURE in said_labels else msg.from_intent(START_INTENTS)

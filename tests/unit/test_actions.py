@@ -125,6 +125,7 @@ def test_no_substances_gets_no_substance_warnings() -> None:
         "utter_explain_intro",
         "utter_explain_when_to_get_care",
         "utter_explain_myoclonus",
+        "utter_explain_no_substances",
         "utter_explain_hope",
         "utter_explain_closing",
     ]
@@ -146,8 +147,11 @@ def test_the_dangers_come_before_the_background() -> None:
 
 
 def test_own_words_count_and_negations_do_not() -> None:
-    assert "utter_explain_pregnancy" in explanation_blocks({}, ["im pregnant"])
-    assert "utter_explain_pregnancy" not in explanation_blocks({}, ["im not pregnant"])
+    drinks = {"alcohol_heavy": YES}
+    assert "utter_explain_pregnancy" in explanation_blocks(drinks, ["im pregnant"])
+    assert "utter_explain_pregnancy" not in explanation_blocks(drinks, ["im not pregnant"])
+    # Pregnant, and no substance use: nothing about stopping them.
+    assert "utter_explain_pregnancy" not in explanation_blocks({}, ["im pregnant"])
     assert own_words.cues(["got out of jail monday", "kicking all night"]) == {
         "break",
         "withdrawal",
