@@ -31,7 +31,7 @@ LIST_QUESTIONS = {"twitch_location", "twitch_timing", "opioid_names", "benzo_nam
 # nothing: the form steps aside, their rule answers, the question resumes.
 HAND_OFFS = {
     "stop_screening", "goodbye", "start_over", "ask_admissions", "request_callback",
-    "ask_overdose_signs", "faq", "why_ask", "bot_challenge", "start_screening",
+    "ask_overdose_signs", "faq", "ask_what_is", "why_ask", "bot_challenge", "start_screening",
 }  # fmt: skip
 # Naming a substance of a class says the person uses it.
 SUBSTANCE_QUESTIONS = {
@@ -135,8 +135,11 @@ class ValidateScreeningForm(CountingValidation):
         events: List[EventType] = []
         skip = set(self.ignored_intents(domain))
         users = [event for event in tracker.events if event.get("event") == "user"]
-        # The last message only started the screening ("yes"): it answers no question.
-        for event in users[:-1]:
+        # A last message that only started the screening ("yes") answers no question;
+        # one that told the problem ("my son has twitching") does.
+        if users and parse_answer("start", users[-1].get("text") or "", [], None) == YES:
+            users = users[:-1]
+        for event in users:
             parse = event.get("parse_data") or {}
             if (parse.get("intent") or {}).get("name") in skip:
                 continue

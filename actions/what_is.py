@@ -1,0 +1,61 @@
+"""What a named substance is: "what are percs?", "is kratom an opioid?".
+
+The lexicon (data/lexicon/substances.yml) already knows each name's class:
+the NLU gives it as the entity type (opioid, benzodiazepine, other_substance)
+and the canonical name as its value. The answer is the class's reviewed
+response (domain/responses/faq.yml: utter_what_is_*).
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+CLASS_RESPONSES = {"opioid": "utter_what_is_opioid", "benzodiazepine": "utter_what_is_benzo"}
+OTHER_RESPONSES = {
+    "kratom": "utter_what_is_kratom",
+    "gabapentin": "utter_what_is_gabapentinoid",
+    "pregabalin": "utter_what_is_gabapentinoid",
+    "cocaine": "utter_what_is_stimulant",
+    "methamphetamine": "utter_what_is_stimulant",
+    "amphetamine": "utter_what_is_stimulant",
+}
+# "Blues" name no one opioid: the class word is the entity value.
+CLASS_WORDS = {"opioid", "benzodiazepine"}
+UNKNOWN = "utter_what_is_unknown"
+
+
+def response_for(entity: Dict[str, Any]) -> Optional[str]:
+    if entity.get("entity") in CLASS_RESPONSES:
+        return CLASS_RESPONSES[entity["entity"]]
+    if entity.get("entity") == "other_substance":
+        return OTHER_RESPONSES.get(str(entity.get("value")))
+    return None
+
+
+def substance_said(text: str, entity: Dict[str, Any]) -> str:
+    """ "Percs (oxycodone)", or "Fentanyl" when the name is what was typed."""
+    typed = text[entity.get("start", 0) : entity.get("end", 0)].strip() or str(entity["value"])
+    name = str(entity["value"])
+    if typed.lower() == name or name in CLASS_WORDS:
+        return typed[:1].upper() + typed[1:]
+    return f"{typed[:1].upper() + typed[1:]} ({name})"
+
+
+class ActionWhatIs(Action):
+    def name(self) -> Text:
+        return "action_what_is"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        text = str(tracker.latest_message.get("text") or "")
+        answered = set()
+        for entity in tracker.latest_message.get("entities") or []:
+            response = response_for(entity)
+            if response and entity.get("value") not in answered:
+                answered.add(entity.get("value"))
+                dispatcher.utter_message(response=response, substance=substance_said(text, entity))
+        if not answered:
+            dispatcher.utter_message(response=UNKNOWN)
+        return []

@@ -1,0 +1,40 @@
+"""What a named substance is, from the lexicon's reading of the message."""
+
+from typing import Any, Dict
+
+import pytest
+
+from actions.what_is import response_for, substance_said
+
+
+def entity(kind: str, value: str, text: str, word: str) -> Dict[str, Any]:
+    start = text.index(word)
+    return {"entity": kind, "value": value, "start": start, "end": start + len(word)}
+
+
+@pytest.mark.parametrize(
+    "text,word,kind,value,response,said",
+    [
+        ("what are percs", "percs", "opioid", "oxycodone", "utter_what_is_opioid",
+         "Percs (oxycodone)"),
+        ("what is fentanyl", "fentanyl", "opioid", "fentanyl", "utter_what_is_opioid",
+         "Fentanyl"),
+        ("what are bars", "bars", "benzodiazepine", "alprazolam", "utter_what_is_benzo",
+         "Bars (alprazolam)"),
+        ("is gabapentin a benzo", "gabapentin", "other_substance", "gabapentin",
+         "utter_what_is_gabapentinoid", "Gabapentin"),
+        ("is kratom an opioid", "kratom", "other_substance", "kratom", "utter_what_is_kratom",
+         "Kratom"),
+        ("what are blues", "blues", "opioid", "opioid", "utter_what_is_opioid", "Blues"),
+    ],
+)  # fmt: skip
+def test_each_class_gets_its_answer_with_the_name_typed(
+    text: str, word: str, kind: str, value: str, response: str, said: str
+) -> None:
+    found = entity(kind, value, text, word)
+    assert response_for(found) == response
+    assert substance_said(text, found) == said
+
+
+def test_a_substance_the_lexicon_has_no_answer_for_gets_none() -> None:
+    assert response_for({"entity": "other_substance", "value": "cannabis"}) is None
