@@ -22,6 +22,7 @@ OTHER_RESPONSES = {
 }
 # "Blues" name no one opioid: the class word is the entity value.
 CLASS_WORDS = {"opioid", "benzodiazepine"}
+CLASS_STEMS = ("opioid", "opiate", "benzo")
 UNKNOWN = "utter_what_is_unknown"
 
 
@@ -42,6 +43,18 @@ def substance_said(text: str, entity: Dict[str, Any]) -> str:
     return f"{typed[:1].upper() + typed[1:]} ({name})"
 
 
+def asked_about(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The names asked about: "is kratom an opioid?" asks about kratom, not opioids.
+
+    A class word counts only when it stands for a street name ("blues").
+    """
+    named = [e for e in entities if e.get("value") not in CLASS_WORDS]
+    if named:
+        return named
+    typed = [text[e.get("start", 0) : e.get("end", 0)].lower() for e in entities]
+    return [e for e, word in zip(entities, typed, strict=True) if not word.startswith(CLASS_STEMS)]
+
+
 class ActionWhatIs(Action):
     def name(self) -> Text:
         return "action_what_is"
@@ -51,7 +64,7 @@ class ActionWhatIs(Action):
     ) -> List[Dict[Text, Any]]:
         text = str(tracker.latest_message.get("text") or "")
         answered = set()
-        for entity in tracker.latest_message.get("entities") or []:
+        for entity in asked_about(text, tracker.latest_message.get("entities") or []):
             response = response_for(entity)
             if response and entity.get("value") not in answered:
                 answered.add(entity.get("value"))

@@ -4,7 +4,7 @@ from typing import Any, Dict
 
 import pytest
 
-from actions.what_is import response_for, substance_said
+from actions.what_is import asked_about, response_for, substance_said
 
 
 def entity(kind: str, value: str, text: str, word: str) -> Dict[str, Any]:
@@ -38,3 +38,14 @@ def test_each_class_gets_its_answer_with_the_name_typed(
 
 def test_a_substance_the_lexicon_has_no_answer_for_gets_none() -> None:
     assert response_for({"entity": "other_substance", "value": "cannabis"}) is None
+
+
+def test_the_class_word_in_the_question_is_not_what_is_asked_about() -> None:
+    text = "is kratom an opioid"
+    kratom = entity("other_substance", "kratom", text, "kratom")
+    opioid = entity("opioid", "opioid", text, "opioid")
+    assert asked_about(text, [kratom, opioid]) == [kratom]
+    blues = entity("opioid", "opioid", "what are blues", "blues")
+    assert asked_about("what are blues", [blues]) == [blues]
+    benzo = entity("benzodiazepine", "benzodiazepine", "what is a benzo", "benzo")
+    assert asked_about("what is a benzo", [benzo]) == []
