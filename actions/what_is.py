@@ -6,10 +6,14 @@ and the canonical name as its value. The answer is the class's reviewed
 response (domain/responses/faq.yml: utter_what_is_*).
 """
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.parsers import parse_answer
+from actions.parsers.common import NO, NOT_SURE, SKIPPED
 
 CLASS_RESPONSES = {"opioid": "utter_what_is_opioid", "benzodiazepine": "utter_what_is_benzo"}
 OTHER_RESPONSES = {
@@ -24,6 +28,8 @@ OTHER_RESPONSES = {
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 CLASS_STEMS = ("opioid", "opiate", "benzo")
 UNKNOWN = "utter_what_is_unknown"
+NAME_QUESTIONS = {"opioid": "opioid_names", "benzodiazepine": "benzo_names"}
+NOT_NAMES = {NO, NOT_SURE, SKIPPED}
 
 
 def response_for(entity: Dict[str, Any]) -> Optional[str]:
@@ -52,7 +58,23 @@ def asked_about(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any
     if named:
         return named
     typed = [text[e.get("start", 0) : e.get("end", 0)].lower() for e in entities]
-    return [e for e, word in zip(entities, typed, strict=True) if not word.startswith(CLASS_STEMS)]
+    found = [e for e, word in zip(entities, typed, strict=True) if not word.startswith(CLASS_STEMS)]
+    return found or street_names(text)
+
+
+def street_names(text: str) -> List[Dict[str, Any]]:
+    """Street names the lexicon reads only in context ("bars"), read word by word.
+
+    The answer parsers know them when a screening question gives the context.
+    """
+    for word in re.finditer(r"[a-z0-9]+", text.lower()):
+        for kind, question in NAME_QUESTIONS.items():
+            names = parse_answer(question, word.group(), [], None)
+            if isinstance(names, list) and names and not set(names) & NOT_NAMES:
+                return [
+                    {"entity": kind, "value": names[0], "start": word.start(), "end": word.end()}
+                ]
+    return []
 
 
 class ActionWhatIs(Action):

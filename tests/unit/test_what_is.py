@@ -49,3 +49,11 @@ def test_the_class_word_in_the_question_is_not_what_is_asked_about() -> None:
     assert asked_about("what are blues", [blues]) == [blues]
     benzo = entity("benzodiazepine", "benzodiazepine", "what is a benzo", "benzo")
     assert asked_about("what is a benzo", [benzo]) == []
+
+
+def test_street_names_read_only_in_context_are_found_word_by_word() -> None:
+    assert asked_about("what are bars", []) == [
+        {"entity": "benzodiazepine", "value": "alprazolam", "start": 9, "end": 13}
+    ]
+    assert asked_about("whats dope", [])[0]["value"] == "heroin"
+    assert asked_about("is it bad", []) == []
