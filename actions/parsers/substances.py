@@ -313,6 +313,15 @@ def for_twitching(msg: Message) -> Optional[str]:
     """
     hits = msg.hits("for_twitching", "twitching", ANSWER)
     own = [h for h in hits if h.group != ANSWER and not h.hedged and h.label != TAKING]
+    plain_said = [h for h in hits if h.group == ANSWER and not h.negated]
+    if plain_said and min(plain_said, key=lambda h: h.start).start == 0:
+        first = min(plain_said, key=lambda h: h.start)
+        if first.label == NO and not any(h.label == YES for h in plain_said):
+            return NO  # "no, they dont even help the twitching, i take em for anxiety"
+    if any(h.label == NOT_SURE for h in plain_said) and not any(
+        h.label == YES for h in plain_said
+    ):
+        return NOT_SURE  # "kinda both? idk", "cant really tell if its for that"
     if any(h.label == YES and not h.negated for h in own):
         return YES
     if any(h.label == NO or h.negated for h in own):
