@@ -1,17 +1,17 @@
-"""How many explanation blocks fit in one SMS turn.
+"""How many explanation blocks to send in one SMS turn.
 
-The SMS channel sends at most MAX_TEXTS texts of 160 characters a turn, joining short
-messages into one text, and cuts the rest (addons/channels/sms_text.py). So
-the explanation sends, most urgent first, the blocks that fit together with
-what the turn says around them, then "Reply MORE for more"; MORE sends the
-next ones. The lengths come from the responses in the domain, as the SMS
-channel would render them for this person.
+Every safety block comes in the first turn, however many texts that takes:
+SMS never carries fewer warnings than the web. Background blocks follow while
+the turn stays within TURN_TEXTS texts of 160 characters (the SMS channel
+joins short messages into one text, addons/channels/sms_text.py), then "Reply
+MORE for more"; MORE sends the next ones. The lengths come from the responses
+in the domain, as the SMS channel would render them for this person.
 """
 
 import re
-from typing import Any, List, Mapping, Sequence
+from typing import Any, Collection, List, Mapping, Sequence
 
-from storage.gsm7 import MAX_TEXTS, SMS_LENGTH, gsm_length
+from storage.gsm7 import SMS_LENGTH, TURN_TEXTS, gsm_length
 from storage.names import SMS_CHANNEL
 
 MORE_PROMPT = "utter_explain_sms_more"
@@ -66,8 +66,9 @@ def page_size(
     slots: Mapping[str, Any],
     before: Sequence[str] = (),
     after: Sequence[str] = (),
+    safety: Collection[str] = (),
 ) -> int:
-    """How many of `blocks` to send this turn: at least one (the most urgent), as many as fit.
+    """How many of `blocks` to send this turn: every safety block, then as many as fit.
 
     `before` and `after` are the responses the turn sends around the blocks;
     the MORE prompt comes after the blocks whenever some are left.
@@ -75,12 +76,13 @@ def page_size(
     length = {
         name: sms_length(name, domain, slots) for name in [*blocks, *before, *after, MORE_PROMPT]
     }
-    for count in range(len(blocks), 1, -1):
+    urgent = max((i + 1 for i, name in enumerate(blocks) if name in safety), default=1)
+    for count in range(len(blocks), urgent, -1):
         prompt: List[str] = [MORE_PROMPT] if count < len(blocks) else []
         turn = [*before, *blocks[:count], *prompt, *after]
-        if texts_needed([length[name] for name in turn]) <= MAX_TEXTS:
+        if texts_needed([length[name] for name in turn]) <= TURN_TEXTS:
             return count
-    return min(1, len(blocks))
+    return min(urgent, len(blocks))
 
 
 def page(
@@ -89,7 +91,8 @@ def page(
     slots: Mapping[str, Any],
     before: Sequence[str] = (),
     after: Sequence[str] = (),
+    safety: Collection[str] = (),
 ) -> List[str]:
     """The responses to send now: the blocks that fit, then the MORE prompt if some are left."""
-    count = page_size(blocks, domain, slots, before, after)
+    count = page_size(blocks, domain, slots, before, after, safety)
     return [*blocks[:count], *([MORE_PROMPT] if count < len(blocks) else [])]

@@ -76,7 +76,7 @@ async def test_choices_are_numbered_in_the_same_text_without_payloads() -> None:
 
 
 async def test_a_long_turn_is_cut_to_the_most_texts_ending_with_the_admissions_line() -> None:
-    texts = await sms_texts(nlg_agent(), [{"text": "word " * 60}] * 6)
+    texts = await sms_texts(nlg_agent(), [{"text": "word " * 60}] * 12)
     assert_sms(texts)
     assert len(texts) == MAX_TEXTS and PHONE in texts[-1]
 
