@@ -34,6 +34,13 @@ YES_NO_WORDS = {"yes", "no", "not sure", "skipped"}
 THANKS = "utter_follow_up_thanks"
 
 
+def _says_something(value: Any) -> bool:
+    """An answer in its own words: not missing, not a bare yes, no or not sure."""
+    if isinstance(value, list):
+        return bool(value) and not set(value) <= YES_NO_WORDS
+    return value is not None and value not in YES_NO_WORDS
+
+
 def new_answers(
     text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
 ) -> Dict[str, Any]:
@@ -44,7 +51,7 @@ def new_answers(
         if question not in screening_questions(current) or current.get(question) not in OPEN:
             continue
         value = parse_answer(question, text, entities, None)
-        if value is not None and value not in YES_NO_WORDS:
+        if _says_something(value):
             updates[question] = value
             current[question] = value
     return updates

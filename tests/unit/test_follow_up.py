@@ -1,0 +1,20 @@
+"""What a message after the explanation adds to the answers."""
+
+from actions.follow_up import new_answers
+
+
+def test_names_given_after_the_explanation_are_kept_without_an_error() -> None:
+    # A list answer (names) once raised "unhashable type: 'list'" and the
+    # person got "something went wrong".
+    text = "why does it say opioids and dopesick? he does NOT use opioids. just xanax"
+    xanax = {"entity": "benzodiazepine", "value": "alprazolam", "start": 67, "end": 72}
+    answers = {"twitching": "yes", "opioid_use": "yes", "opioid_names": ["not sure"],
+               "benzo_use": "no"}  # fmt: skip
+    updates = new_answers(text, [xanax], answers)
+    assert updates["benzo_use"] == "yes"
+    assert updates["benzo_names"] == ["alprazolam"]
+
+
+def test_a_bare_not_sure_adds_nothing() -> None:
+    answers = {"twitching": "yes", "opioid_use": "yes", "opioid_names": ["not sure"]}
+    assert "opioid_names" not in new_answers("idk", [], answers)
