@@ -17,28 +17,12 @@ from actions import own_words, sms_pages
 from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import explanation_blocks, sms_explanation_blocks
 from actions.parsers import parse_answer
-from actions.questions import not_asked, screening_questions
+from actions.questions import SELF_EXPLAINING, not_asked, says_something, screening_questions
 from actions.screening_form import implied_answers
 from storage.names import SMS_CHANNEL
 
-# Questions whose answers carry their own words ("a fifth a day", "from a
-# friend"), so a later message can answer them without being asked. A bare
-# "yes" cannot: it is not known what it answers.
-SELF_EXPLAINING = [
-    "twitch_location", "twitch_timing", "twitch_duration", "opioid_names",
-    "opioid_prescribed", "opioid_dose_change", "benzo_names", "benzo_prescribed",
-    "alcohol_heavy",
-]  # fmt: skip
 OPEN = (None, NOT_SURE, SKIPPED, UNCLEAR, [UNCLEAR], [NOT_SURE], [SKIPPED])
-YES_NO_WORDS = {"yes", "no", "not sure", "skipped"}
 THANKS = "utter_follow_up_thanks"
-
-
-def _says_something(value: Any) -> bool:
-    """An answer in its own words: not missing, not a bare yes, no or not sure."""
-    if isinstance(value, list):
-        return bool(value) and not set(value) <= YES_NO_WORDS
-    return value is not None and value not in YES_NO_WORDS
 
 
 def new_answers(
@@ -51,7 +35,7 @@ def new_answers(
         if question not in screening_questions(current) or current.get(question) not in OPEN:
             continue
         value = parse_answer(question, text, entities, None)
-        if _says_something(value):
+        if says_something(value):
             updates[question] = value
             current[question] = value
     return updates

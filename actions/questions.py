@@ -7,6 +7,15 @@ from actions.answers import NOT_SURE, UNCLEAR, YES
 TWITCH_DETAILS = ["twitch_location", "twitch_timing", "twitch_duration"]
 OPIOID_DETAILS = ["opioid_names", "opioid_prescribed", "opioid_dose_change"]
 BENZO_DETAILS = ["benzo_names", "benzo_prescribed"]
+# Questions whose answers carry their own words ("a fifth a day", "from a
+# friend", "about a week"), so a message can answer them before they are
+# asked. A bare "yes" cannot: it is not known what it answers.
+SELF_EXPLAINING = [
+    "twitch_location", "twitch_timing", "twitch_duration", "opioid_names",
+    "opioid_prescribed", "opioid_dose_change", "benzo_names", "benzo_prescribed",
+    "alcohol_heavy",
+]  # fmt: skip
+YES_NO_WORDS = {"yes", "no", "not sure", "skipped"}
 ALL_QUESTIONS = [
     "twitching", *TWITCH_DETAILS, "opioid_use", *OPIOID_DETAILS, "benzo_use", *BENZO_DETAILS,
     "benzo_with_opioids", "benzo_for_twitching", "alcohol_heavy", "alcohol_stopped",
@@ -42,6 +51,13 @@ def screening_questions(answers: Mapping[str, Any]) -> List[str]:
     if answers.get("alcohol_heavy") in (YES, NOT_SURE, UNCLEAR):
         questions.append("alcohol_stopped")
     return questions
+
+
+def says_something(value: Any) -> bool:
+    """An answer in its own words: not missing, not a bare yes, no or not sure."""
+    if isinstance(value, list):
+        return bool(value) and not set(value) <= YES_NO_WORDS
+    return value is not None and value not in YES_NO_WORDS
 
 
 def not_asked(answers: Mapping[str, Any]) -> List[str]:

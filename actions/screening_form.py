@@ -21,7 +21,13 @@ from actions import corrections
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import follow_up_answers, parse_answer
-from actions.questions import ALL_QUESTIONS, not_asked, screening_questions
+from actions.questions import (
+    ALL_QUESTIONS,
+    SELF_EXPLAINING,
+    not_asked,
+    says_something,
+    screening_questions,
+)
 from actions.subject import SELF, changed_subject, subject_of
 
 FORM = "screening_form"
@@ -91,6 +97,37 @@ def implied_answers(
     return {slot: value for slot, value in updates.items() if answers.get(slot) != value}
 
 
+# A duration said in passing is how long only with a word that says so.
+DURATION_CUE = re.compile(
+    r"\b(?:ago|since|started|start|began|begun|been|for (?:a|about|like|the past|over)|past|last)\b"
+)
+ALCOHOL_AMOUNTS = {YES, "binge", NO}
+
+
+def told_in_own_words(
+    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Answers a message gives in its own words before they are asked.
+
+    "started about a week ago", "my doctor prescribed it", "a fifth a day":
+    the question is then not asked again.
+    """
+    told: Dict[str, Any] = {}
+    for question in SELF_EXPLAINING:
+        current = {**answers, **told}
+        if question not in screening_questions(current) or current.get(question) is not None:
+            continue
+        value = parse_answer(question, text, entities, None)
+        if question == "alcohol_heavy":  # yes, binge or no: said only with a drink named
+            named = any(e.get("entity") == "alcohol" for e in entities)
+            value = value if named and value in ALCOHOL_AMOUNTS else None
+        elif question == "twitch_duration" and not DURATION_CUE.search(text.lower()):
+            value = None  # "a fifth a day" is how often, not how long
+        if says_something(value) or (question == "alcohol_heavy" and value is not None):
+            told[question] = value
+    return told
+
+
 class ValidateScreeningForm(CountingValidation):
     """Reads the answers of `screening_form` and chooses the next question."""
 
@@ -151,7 +188,9 @@ class ValidateScreeningForm(CountingValidation):
             if not answers.get("twitching") and parse_answer("twitching", text, [], None) == YES:
                 implied["twitching"] = YES  # "my son keeps twitching" answers the first question
             answers.update(implied)
-            events += [SlotSet(slot, value) for slot, value in implied.items()]
+            told = told_in_own_words(text, parse.get("entities") or [], answers)
+            answers.update(told)
+            events += [SlotSet(slot, value) for slot, value in {**implied, **told}.items()]
         return events
 
     def read_message(

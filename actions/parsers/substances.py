@@ -318,13 +318,13 @@ def for_twitching(msg: Message) -> Optional[str]:
         first = min(plain_said, key=lambda h: h.start)
         if first.label == NO and not any(h.label == YES for h in plain_said):
             return NO  # "no, they dont even help the twitching, i take em for anxiety"
-    if any(h.label == NOT_SURE for h in plain_said) and not any(
-        h.label == YES for h in plain_said
-    ):
-        return NOT_SURE  # "kinda both? idk", "cant really tell if its for that"
-    if any(h.label == YES and not h.negated for h in own):
+    own_yes = any(h.label == YES and not h.negated for h in own)
+    own_no = any(h.label == NO or h.negated for h in own)
+    if own_yes and own_no and any(h.label == NOT_SURE for h in plain_said):
+        return NOT_SURE  # "cant really tell if its for that or the anxiety"
+    if own_yes:
         return YES
-    if any(h.label == NO or h.negated for h in own):
+    if own_no:
         return NO
     if any(h.label == TOLD_TO for h in own):
         return YES if plain(hits) == YES else NO

@@ -7,8 +7,9 @@ them) and then through the question's parser.
 
 - tests/nlu/answers_gate.yml: never looked at; every question must read at
   least 95% of its answers right there, non-answers (expected null) included.
-- tests/nlu/answers_dev.yml and answers_fresh.yml: their misses were studied,
-  by kind, to improve the parsers; they are reported, and must stay at 90%.
+- tests/nlu/answers_dev.yml, answers_fresh.yml and answers_study3.yml (three
+  questions only): their misses were studied, by kind, to improve the
+  parsers; they are reported, and must stay at 90%.
 """
 
 import asyncio
@@ -25,8 +26,8 @@ from actions.parsers import parse_answer
 NLU_TESTS = Path(__file__).resolve().parent
 MODELS = NLU_TESTS.parents[1] / "models"
 GATE = "answers_gate.yml"
-STUDIED = ("answers_dev.yml", "answers_fresh.yml")
-MIN_ACCURACY = {GATE: 0.95, STUDIED[0]: 0.90, STUDIED[1]: 0.90}
+STUDIED = ("answers_dev.yml", "answers_fresh.yml", "answers_study3.yml")
+MIN_ACCURACY = {GATE: 0.95, **{name: 0.90 for name in STUDIED}}
 # Below the 0.95 goal on the gate, measured and not yet met: 48 of 51 (0.941).
 # The threshold keeps it from getting worse; it is not a pass of the goal.
 SHORT_OF_THE_GOAL = {"benzo_for_twitching": 0.94}
@@ -86,7 +87,8 @@ def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> Non
         print(
             f"  {question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}"
         )
-    assert len(results) >= 600 and len(total) == 15
+    if name == GATE:
+        assert len(results) >= 600 and len(total) == 15
     minimum = {q: MIN_ACCURACY[name] for q in total}
     if name == GATE:
         minimum.update(SHORT_OF_THE_GOAL)

@@ -18,3 +18,16 @@ def test_names_given_after_the_explanation_are_kept_without_an_error() -> None:
 def test_a_bare_not_sure_adds_nothing() -> None:
     answers = {"twitching": "yes", "opioid_use": "yes", "opioid_names": ["not sure"]}
     assert "opioid_names" not in new_answers("idk", [], answers)
+
+
+def test_facts_told_before_the_questions_are_not_asked_again() -> None:
+    from actions.screening_form import told_in_own_words
+
+    vodka = [{"entity": "alcohol", "value": "alcohol"}]
+    told = told_in_own_words(
+        "my husband drinks a fifth of vodka a day and his hands shake", vodka, {"twitching": "yes"}
+    )
+    assert told["alcohol_heavy"] == "yes"
+    assert "twitch_duration" not in told  # "a day" is how often, not how long
+    told = told_in_own_words("my legs jerk, started about a week ago", [], {"twitching": "yes"})
+    assert told["twitch_duration"] == "weeks" and "alcohol_heavy" not in told

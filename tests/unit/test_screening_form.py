@@ -300,7 +300,8 @@ async def test_what_was_said_before_the_screening_counts() -> None:
     slots, _, _ = await validate(state)
     assert slots["screening_for"] == "she"
     assert slots["twitching"] == YES and slots["twitch_location"] == ["legs"]
-    assert slots["requested_slot"] == "twitch_timing"
+    assert slots["twitch_timing"] == ["falling_asleep"]  # "at night", said before
+    assert slots["requested_slot"] == "twitch_duration"
 
 
 async def test_a_first_message_that_says_someone_twitches_answers_the_first_question() -> None:
