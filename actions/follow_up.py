@@ -14,8 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import own_words, sms_pages
-from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
-from actions.explanation import explanation_blocks, sms_explanation_blocks
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR
+from actions.explanation import SAFETY, explanation_blocks, sms_explanation_blocks
 from actions.parsers import parse_answer
 from actions.questions import SELF_EXPLAINING, not_asked, says_something, screening_questions
 from actions.screening_form import implied_answers
@@ -23,6 +23,33 @@ from storage.names import SMS_CHANNEL
 
 OPEN = (None, NOT_SURE, SKIPPED, UNCLEAR, [UNCLEAR], [NOT_SURE], [SKIPPED])
 THANKS = "utter_follow_up_thanks"
+
+
+# The class words people use to deny a whole class: "he does NOT use opioids".
+USE_QUESTIONS = {"opioid": "opioid_use", "benzodiazepine": "benzo_use"}
+CORRECTED = "utter_follow_up_corrected"
+
+
+def denied_uses(
+    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Use answers a later message takes back: "he does NOT use opioids, just xanax".
+
+    Only a denial that names the class itself counts; the follow-up questions
+    of that class are then cleared (not_asked).
+    """
+    denied: Dict[str, Any] = {}
+    for entity_type, question in USE_QUESTIONS.items():
+        named_class = any(
+            e.get("entity") == entity_type and e.get("value") == entity_type for e in entities
+        )
+        if (
+            named_class
+            and answers.get(question) not in (NO, None)
+            and parse_answer(question, text, [], None) == NO  # the words, not a name in a question
+        ):
+            denied[question] = NO
+    return denied
 
 
 def new_answers(
@@ -52,7 +79,11 @@ class ActionFollowUp(Action):
     ) -> List[EventType]:
         answers = dict(tracker.slots)
         text = str(tracker.latest_message.get("text") or "")
-        updates = new_answers(text, tracker.latest_message.get("entities") or [], answers)
+        entities = tracker.latest_message.get("entities") or []
+        denied = denied_uses(text, entities, answers)
+        if denied:
+            return self.corrected(dispatcher, tracker, domain, {**answers, **denied}, denied)
+        updates = new_answers(text, entities, answers)
         # The person's words before this message, and with it ("oh and im pregnant").
         words = own_words.user_texts(tracker.events)
         earlier = words[:-1] if words and words[-1] == text.strip() else words
@@ -72,3 +103,22 @@ class ActionFollowUp(Action):
             dispatcher.utter_message(response="utter_follow_up_nothing_new")
         cleared = [SlotSet(q, None) for q in not_asked(answers)]
         return [SlotSet(slot, value) for slot, value in updates.items()] + cleared
+
+    @staticmethod
+    def corrected(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+        answers: Dict[str, Any],
+        denied: Dict[str, Any],
+    ) -> List[EventType]:
+        """A use taken back: say so, and give the explanation that fits now, safety first."""
+        words = own_words.user_texts(tracker.events)
+        blocks = sms_explanation_blocks(answers, words)
+        if tracker.get_latest_input_channel() == SMS_CHANNEL:
+            blocks = sms_pages.page(blocks, domain, answers, before=[CORRECTED], safety=SAFETY)
+        dispatcher.utter_message(response=CORRECTED)
+        for block in blocks:
+            dispatcher.utter_message(response=block)
+        cleared = [SlotSet(q, None) for q in not_asked(answers)]
+        return [SlotSet(slot, value) for slot, value in denied.items()] + cleared

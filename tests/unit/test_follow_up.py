@@ -31,3 +31,19 @@ def test_facts_told_before_the_questions_are_not_asked_again() -> None:
     assert "twitch_duration" not in told  # "a day" is how often, not how long
     told = told_in_own_words("my legs jerk, started about a week ago", [], {"twitching": "yes"})
     assert told["twitch_duration"] == "weeks" and "alcohol_heavy" not in told
+
+
+def test_a_class_denied_after_the_explanation_is_taken_back() -> None:
+    from actions.follow_up import denied_uses
+
+    text = "why does it say opioids and dopesick? he does NOT use opioids. just xanax"
+    entities = [
+        {"entity": "opioid", "value": "opioid", "start": 16, "end": 23},
+        {"entity": "opioid", "value": "opioid", "start": 55, "end": 62},
+        {"entity": "benzodiazepine", "value": "alprazolam", "start": 69, "end": 74},
+    ]
+    answers = {"opioid_use": "yes", "benzo_use": "yes"}
+    assert denied_uses(text, entities, answers) == {"opioid_use": "no"}
+    # A question about the class takes nothing back.
+    asked = "does methadone count as opioids?"
+    assert denied_uses(asked, [{"entity": "opioid", "value": "opioid"}], answers) == {}
