@@ -1,4 +1,4 @@
-"""Callback requests for the admissions team: storage, export and retention.
+"""Callback requests for the admissions team: storage, export, notifications and retention.
 
 `python -m admissions --help` is the staff's command-line tool.
 """

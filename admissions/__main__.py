@@ -1,10 +1,15 @@
 """Callback requests for the admissions team.
 
-  python -m admissions list                       new requests, oldest first
+  python -m admissions list                       new requests, oldest first, with their
+                                                  notifications' delivery status
   python -m admissions list --all                 every request
+  python -m admissions show 12                    request 12 with its screening summary
   python -m admissions export --since 2026-11-01 --until 2026-11-08 --format csv > week.csv
   python -m admissions contacted 12               mark request 12 as contacted
   python -m admissions purge --days 30            delete requests and conversations older than 30 days
+  python -m admissions notify                     which notifications are on, and how many wait
+  python -m admissions notify --retry             send the failed notifications again, now
+  python -m admissions notify --serve             the sender (make run starts it)
 
 The database is DATABASE_URL (default: var/assistant.db); --database-url overrides it.
 Dates are UTC; --until is exclusive (the day after the last day you want).
@@ -16,11 +21,13 @@ import io
 import json
 import sys
 from datetime import datetime
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Optional
 
-from admissions import retention
+from admissions import notify, retention
 from storage import callbacks as store
+from storage import outbox
 from storage.callbacks import NEW
+from storage.request_text import flat, full_lines
 
 COLUMNS = [
     "id",
@@ -34,20 +41,6 @@ COLUMNS = [
     "emergency_answer_shown",
     "conversation_id",
 ]
-
-
-def flat(summary: Mapping[str, Any], prefix: str = "") -> Dict[str, str]:
-    """One column per answer for CSV: {"twitching.where": "legs; arms", ...}."""
-    columns: Dict[str, str] = {}
-    for key, value in summary.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            columns.update(flat(value, f"{name}."))
-        elif isinstance(value, list):
-            columns[name] = "; ".join(str(v) for v in value)
-        else:
-            columns[name] = str(value)
-    return columns
 
 
 def day(text: str) -> datetime:
@@ -67,15 +60,20 @@ def as_csv(requests: List[Dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def as_table(requests: List[Dict[str, Any]]) -> str:
+def as_table(
+    requests: List[Dict[str, Any]],
+    deliveries: Optional[Dict[int, List[outbox.Delivery]]] = None,
+) -> str:
     if not requests:
         return "No callback requests."
     lines = []
     for r in requests:
         alert = "  EMERGENCY ANSWER SHOWN" if r["emergency_answer_shown"] else ""
+        sent = (deliveries or {}).get(r["id"])
+        notified = f"  notified: {notify.delivery_status(sent)}" if sent else ""
         lines.append(
             f"#{r['id']}  {r['created_at']}  {r['status']}  {r['first_name']}  {r['phone']}  "
-            f"call: {r['best_time']}  via {r['channel']}{alert}"
+            f"call: {r['best_time']}  via {r['channel']}{alert}{notified}"
         )
     return "\n".join(lines)
 
@@ -92,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="requests not yet contacted")
     listing.add_argument("--all", action="store_true", help="contacted ones too")
 
+    show = commands.add_parser("show", help="one request with its screening summary")
+    show.add_argument("id", type=int)
+
     export = commands.add_parser("export", help="requests in a date range, as CSV or JSON")
     export.add_argument("--since", type=day, help="from this date (UTC, inclusive)")
     export.add_argument("--until", type=day, help="before this date (UTC, exclusive)")
@@ -107,14 +108,31 @@ def parser() -> argparse.ArgumentParser:
         "--tracker-url",
         help="the conversations database (default: the Rasa server's, see storage/settings.py)",
     )
+    notify.add_parser(commands)
     return top
+
+
+def show(request_id: int, url: Optional[str]) -> int:
+    request = store.get(request_id, url)
+    if request is None:
+        print(f"No callback request #{request_id}.", file=sys.stderr)
+        return 1
+    print("\n".join(full_lines(request)))
+    sent = outbox.deliveries(url).get(request_id)
+    if sent:
+        print(f"Notifications: {notify.delivery_status(sent)}")
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = parser().parse_args(argv)
     url = args.database_url
     if args.command == "list":
-        print(as_table(store.find(url, status=None if args.all else NEW)))
+        print(as_table(store.find(url, status=None if args.all else NEW), outbox.deliveries(url)))
+    elif args.command == "show":
+        return show(args.id, url)
+    elif args.command == "notify":
+        return notify.run(args, url)
     elif args.command == "export":
         found = store.find(url, status=args.status, since=args.since, until=args.until)
         sys.stdout.write(

@@ -2,6 +2,7 @@
 
     ==> Assistant ready: ...       the Rasa server and the action server both answer
     ==> The action server stopped  supervisord restarts it (and says when it runs again)
+    ==> The notification sender stopped  supervisord restarts it
     ==> supervisord gave up on ... a program failed to start too often in a row (FATAL);
                                    for a server, it then stops everything (make run ends)
     ==> The Rasa server stopped    it is not restarted: everything stops
@@ -26,6 +27,7 @@ LABELS = {
     "action_server": "action server",
     "rasa_server": "Rasa server",
     "demo_page": "web chat demo page",
+    "notifications": "notification sender",
 }
 
 
@@ -80,6 +82,8 @@ def on_event(event: str, headers: dict) -> None:
         threading.Thread(target=announce_when_ready, daemon=True).start()
     elif event == "PROCESS_STATE_RUNNING" and name == "action_server" and action_server_exits:
         say("The action server runs again.")
+    elif event == "PROCESS_STATE_EXITED" and name == "notifications":
+        say("The notification sender stopped; supervisord restarts it (nothing queued is lost).")
     elif event == "PROCESS_STATE_EXITED" and name == "action_server":
         action_server_exits += 1
         say(f"The action server stopped (pid {headers.get('pid')}); supervisord restarts it.")

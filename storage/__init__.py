@@ -3,6 +3,9 @@
 - settings.py: where each database and service is (environment, with defaults).
 - database.py: the assistant's own database (SQLAlchemy).
 - callbacks.py: callback requests for the admissions team.
+- outbox.py: the notifications to admissions each request is owed, and their delivery;
+  notification_sender.py sends them (email_notice.py, webhook_notice.py);
+  request_text.py words a request for people.
 - opt_outs.py: SMS numbers that asked for no more texts.
 - lexicon.py: the substance and twitching lexicon files under data/lexicon/.
 """

@@ -1,23 +1,22 @@
-"""Callback requests for the admissions team: the table and the only code that touches it."""
+"""Callback requests for the admissions team: the table and the only code that touches it.
+
+A request and its notifications to admissions (storage/outbox.py) are written together.
+"""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from datetime import datetime, timedelta
+from typing import Any, Dict, List, Optional, Sequence
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from storage import database
-from storage.settings import database_url
+from storage import database, outbox
+from storage.database import utc_now
+from storage.settings import database_url, notification_channels
 
 NEW = "new"
 CONTACTED = "contacted"
-
-
-def utc_now() -> datetime:
-    """Now in UTC, without tzinfo: SQLite keeps no time zones, so every time is UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class CallbackRequest(database.Base):
@@ -56,8 +55,13 @@ def _engine(url: Optional[str]) -> Engine:
     return database.engine(url or database_url())
 
 
-def save(request: NewRequest, url: Optional[str] = None) -> int:
-    """Stores the request and commits; returns its id. Raises if it was not stored."""
+def save(
+    request: NewRequest, url: Optional[str] = None, channels: Optional[Sequence[str]] = None
+) -> int:
+    """Stores the request with its notifications to admissions (`channels`, default: those
+    that are on) in one transaction; returns its id. Raises if it was not stored."""
+    if channels is None:
+        channels = notification_channels()
     with Session(_engine(url)) as session, session.begin():
         row = CallbackRequest(
             first_name=request.first_name,
@@ -72,6 +76,7 @@ def save(request: NewRequest, url: Optional[str] = None) -> int:
         )
         session.add(row)
         session.flush()
+        outbox.add(session, int(row.id), channels)
         return int(row.id)
 
 
@@ -94,6 +99,13 @@ def as_dict(row: CallbackRequest) -> Dict[str, Any]:
         "emergency_answer_shown": bool(row.emergency_answer_shown),
         "summary": row.summary,
     }
+
+
+def get(request_id: int, url: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    """One request as plain data; None if there is no such request."""
+    with Session(_engine(url)) as session:
+        row = session.get(CallbackRequest, request_id)
+        return as_dict(row) if row is not None else None
 
 
 def find(
@@ -128,6 +140,8 @@ def mark_contacted(request_id: int, url: Optional[str] = None) -> bool:
 def delete_older_than(days: int, url: Optional[str] = None) -> int:
     """Deletes requests created more than `days` days ago; returns how many."""
     cutoff = utc_now() - timedelta(days=days)
+    old = select(CallbackRequest.id).where(CallbackRequest.created_at < cutoff)
     with Session(_engine(url)) as session, session.begin():
+        outbox.delete_for_requests(session, old.scalar_subquery())
         result = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff))
         return int(result.rowcount)
