@@ -55,7 +55,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
         rasa_port=free_port(),
         action_port=free_port(),
         log_dir=log_dir,
-        token=secrets.token_urlsafe(24),
+        token=secrets.token_hex(24),
         interface="127.0.0.1",
         env={"TRACKER_STORE_URL": f"sqlite:///{log_dir / 'conversations.db'}"},
     )

@@ -139,7 +139,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         rasa_port=free_port(),
         action_port=free_port(),
         log_dir=log_dir,
-        token=secrets.token_urlsafe(24),
+        token=secrets.token_hex(24),
         interface="127.0.0.1",
         env=sqlite_env(log_dir),
     )

@@ -73,7 +73,7 @@ def two_servers(
     endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(yaml.safe_dump(config))
     env = {"TRACKER_STORE_URL": database, "LOCK_STORE_URL": REDIS_URL}
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)
     first = Servers(
         free_port(),
         free_port(),
