@@ -128,6 +128,22 @@ def told_in_own_words(
     return told
 
 
+def messages_before_the_screening(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The person's messages up to the screening's first start.
+
+    When it resumes later (after a callback request, say), what was said in
+    between answered other questions: "evenings" is a time to call, not when
+    the twitching comes.
+    """
+    users: List[Dict[str, Any]] = []
+    for event in events:
+        if event.get("event") == "active_loop" and event.get("name") == FORM:
+            break
+        if event.get("event") == "user":
+            users.append(event)
+    return users
+
+
 class ValidateScreeningForm(CountingValidation):
     """Reads the answers of `screening_form` and chooses the next question."""
 
@@ -171,7 +187,7 @@ class ValidateScreeningForm(CountingValidation):
         answers = dict(tracker.slots)
         events: List[EventType] = []
         skip = set(self.ignored_intents(domain))
-        users = [event for event in tracker.events if event.get("event") == "user"]
+        users = messages_before_the_screening(tracker.events)
         # A last message that only started the screening ("yes") answers no question;
         # one that told the problem ("my son has twitching") does.
         if users and parse_answer("start", users[-1].get("text") or "", [], None) == YES:

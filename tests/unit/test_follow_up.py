@@ -47,3 +47,15 @@ def test_a_class_denied_after_the_explanation_is_taken_back() -> None:
     # A question about the class takes nothing back.
     asked = "does methadone count as opioids?"
     assert denied_uses(asked, [{"entity": "opioid", "value": "opioid"}], answers) == {}
+
+
+def test_messages_after_the_screening_first_started_are_not_read_again_on_resume() -> None:
+    from actions.screening_form import FORM, messages_before_the_screening
+
+    events = [
+        {"event": "user", "text": "my legs jerk"},
+        {"event": "active_loop", "name": FORM},
+        {"event": "user", "text": "call me in the evenings"},  # a time to call
+        {"event": "active_loop", "name": None},
+    ]
+    assert [e["text"] for e in messages_before_the_screening(events)] == ["my legs jerk"]
