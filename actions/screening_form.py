@@ -121,8 +121,10 @@ def told_in_own_words(
         if question == "alcohol_heavy":  # yes, binge or no: said only with a drink named
             named = any(e.get("entity") == "alcohol" for e in entities)
             value = value if named and value in ALCOHOL_AMOUNTS else None
-        elif question == "twitch_duration" and not DURATION_CUE.search(text.lower()):
-            value = None  # "a fifth a day" is how often, not how long
+        elif question == "twitch_duration" and not (
+            DURATION_CUE.search(text.lower()) and parse_answer("twitching", text, [], None) == YES
+        ):
+            value = None  # "a fifth a day" is how often; "stopped 3 days ago" is not the twitching
         if says_something(value) or (question == "alcohol_heavy" and value is not None):
             told[question] = value
     return told

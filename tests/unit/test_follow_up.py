@@ -31,6 +31,8 @@ def test_facts_told_before_the_questions_are_not_asked_again() -> None:
     assert "twitch_duration" not in told  # "a day" is how often, not how long
     told = told_in_own_words("my legs jerk, started about a week ago", [], {"twitching": "yes"})
     assert told["twitch_duration"] == "weeks" and "alcohol_heavy" not in told
+    told = told_in_own_words("my son stopped his xanax 3 days ago", [], {"twitching": "yes"})
+    assert "twitch_duration" not in told  # how long since the stop, not the twitching
 
 
 def test_a_class_denied_after_the_explanation_is_taken_back() -> None:
