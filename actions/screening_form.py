@@ -101,6 +101,7 @@ def implied_answers(
 DURATION_CUE = re.compile(
     r"\b(?:ago|since|started|start|began|begun|been|for (?:a|about|like|the past|over)|past|last)\b"
 )
+TWITCH_WORD = re.compile(r"twitch|jerk|jump|spasm|kick|shak|trembl|tremor|myoclon")
 ALCOHOL_AMOUNTS = {YES, "binge", NO}
 
 
@@ -122,7 +123,7 @@ def told_in_own_words(
             named = any(e.get("entity") == "alcohol" for e in entities)
             value = value if named and value in ALCOHOL_AMOUNTS else None
         elif question == "twitch_duration" and not (
-            DURATION_CUE.search(text.lower()) and parse_answer("twitching", text, [], None) == YES
+            DURATION_CUE.search(text.lower()) and TWITCH_WORD.search(text.lower())
         ):
             value = None  # "a fifth a day" is how often; "stopped 3 days ago" is not the twitching
         if says_something(value) or (question == "alcohol_heavy" and value is not None):
