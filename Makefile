@@ -32,7 +32,7 @@ IS_PYTHON310 := -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'
 .PHONY: run test shell bootstrap prepare lint bench bench-train bench-latency bench-load \
 	bench-startup clean
 
-run: prepare  ## the action server, the Rasa server and the web chat demo page (supervisord.conf)
+run: prepare  ## the action server, the Rasa server, the notification sender and the demo page (supervisord.conf)
 	@if [ $(RASA_PORT) = $(ACTION_PORT) ] || [ $(RASA_PORT) = $(WEB_PORT) ] || [ $(ACTION_PORT) = $(WEB_PORT) ]; then \
 	    echo "RASA_PORT, ACTION_PORT and WEB_PORT must be three different ports." >&2; exit 1; \
 	fi
@@ -44,18 +44,30 @@ run: prepare  ## the action server, the Rasa server and the web chat demo page (
 	    fi; \
 	done
 	@mkdir -p var/run
+	@# Which notifications to admissions are on (storage/settings.py); wrong settings stop here.
+	@set -o pipefail; python -m admissions notify --check | sed 's/^/==> /'
 	@exec supervisord -c supervisord.conf
 
 test:  ## data validation, conversation tests, pytest, ruff, mypy; ends with "N passed, N failed"
 	@bash scripts/test.sh
 
+# The console shows the conversation only: Rasa's logs, Python's warnings and TensorFlow's
+# messages (all on stderr) go to var/log/shell.log, the action server's to its own log.
+# The log's end is shown only if the shell fails (not for /stop or Ctrl-C).
 shell: prepare  ## chat with the assistant in the terminal (rasa shell), action server in the background
 	@mkdir -p var/log
-	@echo "Starting the action server in the background (port $(ACTION_PORT); log: var/log/shell-action-server.log)."
-	@rasa run actions --actions actions --port $(ACTION_PORT) >var/log/shell-action-server.log 2>&1 & \
+	@echo "Starting the assistant, about 30 s (logs: var/log/shell.log, var/log/shell-action-server.log)..."
+	@python -m actions --port $(ACTION_PORT) >var/log/shell-action-server.log 2>&1 & \
 	    action_server=$$!; \
 	    trap 'kill $$action_server 2>/dev/null; echo "Action server stopped."' EXIT; \
-	    python -m addons shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
+	    python -m addons shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT) \
+	        2>var/log/shell.log; \
+	    status=$$?; \
+	    if [ $$status -ne 0 ] && [ $$status -ne 130 ]; then \
+	        tail -n 20 var/log/shell.log >&2; \
+	        echo "The shell stopped (exit code $$status); its log: var/log/shell.log" >&2; \
+	    fi; \
+	    exit $$status
 
 bootstrap: .venv  ## make .venv and install requirements-dev.txt if needed
 

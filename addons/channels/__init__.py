@@ -1,6 +1,7 @@
 """The assistant's own input channels: the web chat widget and SMS through Twilio.
 
 - webchat.py: socket.io for the rasa-webchat widget, limited to allowed origins.
+- webchat_links.py: phone numbers in web chat messages as tel:/sms: links.
 - sms.py: the Twilio webhook, with signature checks, opt-out and TwiML replies.
 - typed_text.py: what both do with a person's text before Rasa reads it
   (button choices, no payload syntax, no control characters).

@@ -11,7 +11,11 @@ Rasa's own socket.io channel with these differences:
 - a socket writes only to the conversation it was confirmed in session_request
   (Rasa's channel trusts the session_id of every message, so any socket could
   write into any conversation), and only ids this server could have made are
-  taken back from the widget after a reload.
+  taken back from the widget after a reload;
+- bot messages go out through WebchatOutput: the admissions number, helplines,
+  911 and 988 as tel:/sms: links (addons/channels/webchat_links.py), and a
+  "Call admissions" button under utter_admissions_contact (after the explanation,
+  and whenever the number is asked for).
 
 credentials.yml: addons.channels.webchat.WebchatInput with session_persistence: true
 and metadata_key: customData (what rasa-webchat sends).
@@ -23,7 +27,7 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
@@ -32,12 +36,18 @@ from socketio import AsyncServer
 
 from addons.channels import texts as wording
 from addons.channels import typed_text
+from addons.channels.webchat_links import admissions_phone, call_button, linked
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_PORT = 8080
 # What uuid4().hex makes: the only session ids the widget ever gets from us.
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
+# The response that gives the admissions number: it gets the "Call admissions" button.
+CALL_BUTTON_UNDER = "utter_admissions_contact"
+# tel: and sms: links open the phone's dialer from the page itself; rasa-webchat's
+# default target (_blank) would leave an empty tab behind.
+LINK_METADATA = {"linkTarget": "_self"}
 
 
 def allowed_origins() -> List[str]:
@@ -66,13 +76,58 @@ def _valid_session_id(value: Any) -> bool:
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
+class WebchatOutput(SocketIOOutput):
+    """Rasa's socket.io output with tap-to-call links and the "Call admissions" button."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, admissions: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.admissions = admissions
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": linked(response["text"], self.admissions)}
+            response["metadata"] = LINK_METADATA
+        await super()._send_message(socket_id, response)
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        button = self._call_button_for(message)
+        if button is None:
+            await super().send_response(recipient_id, message)
+            return
+        # As rasa-webchat "buttons", not quick replies: a link that stays on screen.
+        *first, last = str(message["text"]).strip().split("\n\n")
+        for part in first:
+            await self._send_message(recipient_id, {"text": part})
+        await self._send_message(recipient_id, {"text": last, "buttons": [button]})
+
+    def _call_button_for(self, message: Dict[Text, Any]) -> Optional[Dict[str, str]]:
+        if message.get("utter_action") != CALL_BUTTON_UNDER or not message.get("text"):
+            return None
+        if message.get("buttons") or message.get("quick_replies"):
+            return None  # its own buttons come first; never both
+        return call_button(self.admissions)
+
+
 class WebchatInput(SocketIOInput):
     """socket.io for the rasa-webchat widget (see the module docstring)."""
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """For messages Rasa sends outside a turn (reminders, the HTTP API)."""
+        blueprint = getattr(self, "_blueprint", None)
+        if self.sio is None or blueprint is None:
+            return super().get_output_channel()
+        return self._output(blueprint)
+
+    def _output(self, webchat: _AppBlueprint) -> WebchatOutput:
+        agent = webchat.agent()
+        admissions = admissions_phone(agent.domain) if agent is not None else ""
+        return WebchatOutput(self.sio, self.bot_message_evt, admissions)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())
         webchat = _AppBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
+        self._blueprint = webchat  # for get_output_channel
         # python-socketio 5.18's enter_room is a coroutine: Rasa's own channel
         # calls it without await, so its session rooms are never joined.
 
@@ -95,9 +150,7 @@ class WebchatInput(SocketIOInput):
             async def say(response: str) -> None:
                 agent = webchat.agent()
                 text = await wording.text(agent, response, self.name()) if agent else ""
-                await sio.emit(
-                    self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace
-                )
+                await self._output(webchat).send_text_message(sid, text)
 
             sender_id = await self._sender_id(sio, sid)
             text = data.get("message") if isinstance(data, dict) else None
@@ -112,7 +165,7 @@ class WebchatInput(SocketIOInput):
                 await say(wording.TOO_LONG)
                 return
             try:
-                await self._converse(webchat, sio, sender_id, text, data, on_new_message)
+                await self._converse(webchat, sender_id, text, data, on_new_message)
             except Exception as error:  # the person must still hear where to get help
                 logger.error("A web chat turn failed (%s).", type(error).__name__)
                 await say(wording.FAILED)
@@ -130,7 +183,6 @@ class WebchatInput(SocketIOInput):
     async def _converse(
         self,
         webchat: _AppBlueprint,
-        sio: AsyncServer,
         sender_id: str,
         text: str,
         data: Dict[str, Any],
@@ -141,7 +193,7 @@ class WebchatInput(SocketIOInput):
         metadata = data.get(self.metadata_key)
         message = UserMessage(
             typed_text.resolved(text, buttons),
-            SocketIOOutput(sio, self.bot_message_evt),
+            self._output(webchat),
             sender_id,
             input_channel=self.name(),
             metadata=metadata if isinstance(metadata, dict) else None,

@@ -80,7 +80,7 @@ class MakeRun:
         return found
 
     def action_server_pid(self) -> int:
-        pids = [p for p in self.processes() if "run actions" in command_line(p)]
+        pids = [p for p in self.processes() if "-m actions" in command_line(p)]
         assert len(pids) == 1, (pids, self.tail())
         return pids[0]
 
@@ -215,7 +215,7 @@ def test_ctrl_c_stops_everything(make_run: MakeRun) -> None:
     make_run.wait_for_line("Assistant ready", READY_TIMEOUT)
     everything = make_run.processes()
     names = " | ".join(command_line(pid) for pid in everything)
-    for program in ("supervisord", "run actions", "addons run", "http.server"):
+    for program in ("supervisord", "-m actions", "addons run", "http.server"):
         assert program in names, names
     make_run.ctrl_c()
     make_run.wait_for_exit()

@@ -3,11 +3,15 @@
 Runs `make shell` in a pseudo terminal, on free ports, and completes a screening:
 buttons are chosen with the arrow keys and Enter, free text through "Type out your
 own message...". Ctrl-C ends it, and the action server it started stops too.
+What the person sees is the conversation only: no warnings, no log lines (they
+go to var/log/shell.log), and numbers as plain text (no web chat links).
 """
 
 import os
+import re
 import socket
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import pexpect
@@ -17,10 +21,13 @@ from tests.support.content import slot_defaults
 from tests.support.servers import MODEL, ROOT, free_port
 
 PHONE = slot_defaults()["admissions_phone"]
-START_TIMEOUT = 900  # make may reinstall .venv and retrain first, if an input changed
+START_TIMEOUT = 900  # make may reinstall .venv first, if a requirements file changed
 TURN_TIMEOUT = 90
 UP = "\x1b[A"
 ENTER = "\r"
+SHELL_LOG = ROOT / "var" / "log" / "shell.log"
+# What Rasa's log lines and Python's warnings look like on a console.
+LOG_LINE = re.compile(r"\b(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|Warning\b|Traceback")
 
 
 @pytest.fixture
@@ -32,9 +39,11 @@ def shell(tmp_path: Any) -> Iterator[pexpect.spawn]:
         env.pop(name, None)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'assistant.db'}"
     env["TRACKER_STORE_URL"] = f"sqlite:///{tmp_path / 'conversations.db'}"
+    # -o: with the model `make test` prepared. Training here would replace
+    # models/screening.tar.gz under any other test using it.
     child = pexpect.spawn(
         "make",
-        ["--no-print-directory", "shell"],
+        ["--no-print-directory", "-o", str(MODEL.relative_to(ROOT)), "shell"],
         cwd=str(ROOT),
         env=env,
         encoding="utf-8",
@@ -42,7 +51,7 @@ def shell(tmp_path: Any) -> Iterator[pexpect.spawn]:
         dimensions=(60, 240),
         timeout=TURN_TIMEOUT,
     )
-    child.logfile_read = (tmp_path / "shell.log").open("w")
+    child.logfile_read = (tmp_path / "console.txt").open("w")
     try:
         yield child
     finally:
@@ -78,6 +87,7 @@ def type_answer(child: pexpect.spawn, question: str, answer: str) -> None:
 
 
 def test_a_staff_member_completes_the_screening_in_the_shell(shell: pexpect.spawn) -> None:
+    started = time.time()
     shell.expect_exact("Your input ->", timeout=START_TIMEOUT)
     shell.sendline("hello")
     choose_first_button(shell, "Would you like to answer")  # Yes, let's start
@@ -97,3 +107,19 @@ def test_a_staff_member_completes_the_screening_in_the_shell(shell: pexpect.spaw
     choose_first_button(shell, "drink heavily")  # Yes
     choose_first_button(shell, "cut back a lot")  # Yes
     shell.expect_exact(PHONE)
+    assert_only_the_conversation(what_the_person_saw(shell))
+    # The logs went to the file instead.
+    assert SHELL_LOG.stat().st_mtime >= started
+    assert "Rasa server is up and running" in SHELL_LOG.read_text(errors="replace")
+
+
+def what_the_person_saw(shell: pexpect.spawn) -> str:
+    shell.logfile_read.flush()
+    return Path(shell.logfile_read.name).read_text(encoding="utf-8", errors="replace")
+
+
+def assert_only_the_conversation(seen: str) -> None:
+    assert "Warning" not in seen
+    line = LOG_LINE.search(seen)
+    assert line is None, seen[max(0, line.start() - 200) : line.end() + 200]
+    assert "tel:" not in seen and "sms:" not in seen  # links are for the web chat only

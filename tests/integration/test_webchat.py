@@ -1,15 +1,35 @@
 """The web chat channel over real socket.io, as the rasa-webchat widget uses it."""
 
-from typing import Any
+import re
+from typing import Any, Dict, List
 
+import phonenumbers
 import pytest
 import requests
 import socketio
 
 from tests.support.content import says, slot_defaults
+from tests.support.sms_phone import Phone
 from tests.support.webchat_user import WebchatUser
 
 PHONE = slot_defaults()["admissions_phone"]
+ADMISSIONS_TEL = "tel:" + phonenumbers.format_number(
+    phonenumbers.parse(PHONE, "US"), phonenumbers.PhoneNumberFormat.E164
+)
+CALL_BUTTON = {"type": "web_url", "title": "Call admissions", "url": ADMISSIONS_TEL}
+CALL_OR_TEXT_988 = "[call 988](tel:988) or [text 988](sms:988)"
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((tel|sms):[^)]+\)")
+
+
+def as_plain_text(text: str) -> str:
+    """A web chat text as the other channels write it: the links undone."""
+    text = text.replace(CALL_OR_TEXT_988, "call or text 988")
+    text = text.replace(CALL_OR_TEXT_988.replace("call", "Call", 1), "Call or text 988")
+    return MARKDOWN_LINK.sub(r"\1", text)
+
+
+def text_of(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
 
 
 def origin(assistant: Any) -> str:
@@ -27,7 +47,7 @@ def test_a_screening_in_the_web_chat_ends_with_the_admissions_number(
     assistant: Any, user: WebchatUser
 ) -> None:
     opening = user.say("hi")
-    assert says("\n".join(m.get("text", "") for m in opening), "utter_opening")
+    assert says(as_plain_text(text_of(opening)), "utter_opening")
     quick_replies = [r for m in opening for r in m.get("quick_replies", [])]
     assert [r["payload"] for r in quick_replies] == ["/affirm", "/deny"]
     assert says(user.texts("/affirm"), "utter_ask_twitching")  # a clicked quick reply
@@ -37,10 +57,36 @@ def test_a_screening_in_the_web_chat_ends_with_the_admissions_number(
         user.texts(answer)
     for answer in ("yes xanax", "no", "yes", "yea sometimes"):
         user.texts(answer)
-    assert PHONE in user.texts("no")
+    explanation = user.say("no")
+    assert f"[{PHONE}]({ADMISSIONS_TEL})" in text_of(explanation)
+    assert [m["buttons"] for m in explanation if "buttons" in m] == [[CALL_BUTTON]]
     slots = assistant.tracker(user.session_id)["slots"]
     assert slots["twitch_location"] == ["legs"]
     assert slots["opioid_names"] == ["oxycodone"]
+
+
+def test_numbers_are_tap_to_call_links_in_the_web_chat_only(
+    assistant: Any, user: WebchatUser
+) -> None:
+    opening = user.say("hi")
+    text = text_of(opening)
+    assert "[911](tel:911)" in text and CALL_OR_TEXT_988 in text
+    # Links open the dialer from the page itself, not in a new tab.
+    assert all(m["metadata"] == {"linkTarget": "_self"} for m in opening)
+    rest = assistant.texts("plain-text-person", "hi")
+    assert as_plain_text(text) == rest  # the same words, from the same settings
+    assert "tel:" not in rest and "](" not in rest
+    sms = "\n".join(Phone(assistant).texts("HELP"))
+    assert PHONE in sms and "988" in sms and "tel:" not in sms and "](" not in sms
+
+
+@pytest.mark.parametrize("asking", ["/deny", "what is the phone number for admissions?"])
+def test_asking_for_the_number_brings_a_call_button(user: WebchatUser, asking: str) -> None:
+    user.say("hi")
+    reply = user.say(asking)  # "/deny": the greeting's "No, just the phone number"
+    with_number = [m for m in reply if PHONE in m.get("text", "")]
+    assert with_number and with_number[0]["buttons"] == [CALL_BUTTON]
+    assert f"[{PHONE}]({ADMISSIONS_TEL})" in with_number[0]["text"]
 
 
 def test_the_conversation_continues_after_a_reconnect(assistant: Any, user: WebchatUser) -> None:

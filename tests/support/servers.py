@@ -1,7 +1,7 @@
 """Servers for the tests and benchmarks: an action server and a Rasa server on free
 ports, the web chat demo page, and a REST client.
 
-Each server is started as `make run` starts it (supervisord.conf): `rasa run actions`,
+Each server is started as `make run` starts it (supervisord.conf): `python -m actions`,
 and the Rasa server through its entry point `python -m addons run` (with the
 project's patches), which finds the action server through ACTION_SERVER_URL
 (endpoints.yml). Logs go to files given by the caller.
@@ -190,7 +190,7 @@ def action_server(
 ) -> ManagedProcess:
     return ManagedProcess(
         "action server",
-        [python(), "-m", "rasa", "run", "actions", "--actions", "actions", "--port", str(port)],
+        [python(), "-m", "actions", "--port", str(port)],
         ready_url=f"http://localhost:{port}/health",
         log_path=log_path,
         env=env,

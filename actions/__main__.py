@@ -1,0 +1,23 @@
+"""The action server, warmed up: `python -m actions --port 5055` (rasa_sdk's own options).
+
+The answer parsers build their vocabulary (spaCy and the lexicon) before the
+server listens, so the first answer is read at once: the Rasa server waits
+only ACTION_TIMEOUT_SECONDS for an action.
+"""
+
+import sys
+
+from rasa_sdk.__main__ import main_from_args
+from rasa_sdk.endpoint import create_argument_parser
+
+from actions.parsers import preload
+
+
+def main() -> None:
+    args = create_argument_parser().parse_args(["--actions", "actions", *sys.argv[1:]])
+    preload()
+    main_from_args(args)
+
+
+if __name__ == "__main__":
+    main()
