@@ -15,9 +15,9 @@ from actions.explanation import sms_explanation_blocks
 from addons.channels import texts as wording
 from addons.channels.sms import conversation_id
 from addons.channels.sms_text import gsm_length, rendered, sms_texts, to_gsm7
-from storage.gsm7 import MAX_TEXTS
 from storage import callbacks as store
 from storage import opt_outs as opt_out
+from storage.gsm7 import MAX_TEXTS
 from storage.names import SMS_CHANNEL
 from tests.support.content import ROOT, fill, nlg_agent, responses, slot_defaults
 from tests.support.sms_phone import Phone
@@ -40,7 +40,7 @@ def is_gsm7(text: str) -> bool:
 
 
 def assert_sms(texts: List[str]) -> None:
-    assert len(texts) <= 3, texts
+    assert len(texts) <= MAX_TEXTS, texts
     for text in texts:
         assert is_gsm7(text), text
         assert 0 < gsm_length(text) <= 160, text
@@ -141,8 +141,8 @@ def test_a_full_screening_by_sms_ends_with_the_admissions_number(assistant: Any)
         ("about 2 weeks", "opioids"),
         ("yes", "Which ones"),
         ("percs", "prescribed"),
-        ("2", "dose"),  # not prescribed -> dose change
-        ("yes i ran out last week", "benzodiazepines"),
+        ("3", "dose"),  # not prescribed -> dose change
+        ("yes i ran out last week", "benzos"),
         ("y", "Which ones"),  # benzo use -> which
         ("xanax", "prescribed"),
         ("no", "opioids"),  # -> with opioids
@@ -162,7 +162,7 @@ def test_a_full_screening_by_sms_ends_with_the_admissions_number(assistant: Any)
     assert fill(sms_variant(first)["text"]) in " ".join(last)
     assert slots["twitch_location"] == ["legs"]
     assert slots["twitch_timing"] == ["falling_asleep"]
-    assert slots["opioid_names"] == ["oxycodone"]
+    assert slots["opioid_names"] == ["oxycodone"] and slots["opioid_prescribed"] == "no"
     assert slots["benzo_names"] == ["alprazolam"]
     assert slots["alcohol_heavy"] == "no"
 
