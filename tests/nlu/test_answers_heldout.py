@@ -28,9 +28,6 @@ MODELS = NLU_TESTS.parents[1] / "models"
 GATE = "answers_gate.yml"
 STUDIED = ("answers_dev.yml", "answers_fresh.yml", "answers_study3.yml")
 MIN_ACCURACY = {GATE: 0.95, **{name: 0.90 for name in STUDIED}}
-# Below the 0.95 goal on the gate, measured and not yet met: 48 of 51 (0.941).
-# The threshold keeps it from getting worse; it is not a pass of the goal.
-SHORT_OF_THE_GOAL = {"benzo_for_twitching": 0.94}
 
 Triple = Dict[str, Any]
 
@@ -90,7 +87,5 @@ def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> Non
     if name == GATE:
         assert len(results) >= 600 and len(total) == 15
     minimum = {q: MIN_ACCURACY[name] for q in total}
-    if name == GATE:
-        minimum.update(SHORT_OF_THE_GOAL)
     low = [q for q in total if right[q] / total[q] < minimum[q]]
     assert not low, f"{name}: below the minimum on {low}\n" + "\n".join(misses)
