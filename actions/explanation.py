@@ -59,6 +59,7 @@ class Situation:
     opioid_withdrawal: bool
     moud: bool
     benzos: bool
+    benzos_prescribed_only: bool  # the benzos are all prescribed
     heavy_drinking: bool  # 4+ drinks most days, or not said clearly
     drinks: bool  # heavy or binge drinking
     alcohol_stopped: bool
@@ -124,6 +125,7 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
         moud=prescribed and bool(opioid_names & MOUD),
         moud_only=bool(opioid_names) and opioid_names <= MOUD,
         benzos=benzos,
+        benzos_prescribed_only=benzos and answers.get("benzo_prescribed") == YES,
         heavy_drinking=heavy,
         drinks=heavy or alcohol == BINGE,
         alcohol_stopped=heavy and (stopped == YES or stopped in MAYBE),
@@ -146,11 +148,7 @@ def _uses_nothing(s: Situation) -> bool:
 
 def _sleep_starts_only(s: Situation) -> bool:
     """Jerks only while falling asleep, and nothing else that could explain them."""
-    other_causes = (
-        s.opioids or s.opioid_break or s.opioid_withdrawal or s.benzos or s.heavy_drinking
-        or s.stimulants or s.kratom
-    )  # fmt: skip
-    return s.twitching and s.timings == {"falling_asleep"} and not other_causes
+    return s.twitching and s.timings == {"falling_asleep"} and _reassurance_fits(s)
 
 
 def _dose_changed(s: Situation) -> bool:
@@ -165,6 +163,35 @@ def _dose_changed(s: Situation) -> bool:
 def _lost_tolerance_prescribed(s: Situation) -> bool:
     """A break, for someone whose opioids all come from a prescription: no "start low"."""
     return s.opioid_break and s.prescribed_only
+
+
+def _moud_stopped(s: Situation) -> bool:
+    """Prescribed methadone or buprenorphine stopped or cut: overdose risk is high.
+
+    Then "keep taking it" and "don't restart on your own" would contradict the
+    one thing to do: call the clinic today.
+    """
+    return s.moud and s.dose in ("down", "stopped")
+
+
+def _naloxone(s: Situation) -> bool:
+    """Any opioid, a break, or pills not from a pharmacy: naloxone and when to give it (911).
+
+    About someone else the family block says it instead.
+    """
+    return (s.opioids or s.opioid_break or s.street) and not s.for_someone_else
+
+
+def _reassurance_fits(s: Situation) -> bool:
+    """ "Common in healthy people" must not reassure someone who may be in withdrawal.
+
+    Nor anyone who drinks at all (binge drinking, then stopping, can bring
+    withdrawal too), takes benzos, opioids, stimulants or kratom.
+    """
+    return not (
+        s.opioids or s.opioid_break or s.opioid_withdrawal or s.benzos or s.drinks
+        or s.stimulants or s.kratom
+    )  # fmt: skip
 
 
 def _opioid_treatment_fits(s: Situation) -> bool:
@@ -205,8 +232,16 @@ BLOCKS: List[Block] = [
     Block(
         "utter_explain_lost_tolerance_prescribed", True,
         "As the block above, when the opioids are all prescribed (no heroin, no pressed pills): "
-        "don't restart on your own, ask the prescriber, keep naloxone.",
-        _lost_tolerance_prescribed,
+        "if they were stopped or cut, don't go back to the old dose on your own, ask the "
+        "prescriber. Not for methadone or buprenorphine alone, stopped or cut (the next block).",
+        lambda s: _lost_tolerance_prescribed(s) and not (_moud_stopped(s) and s.moud_only),
+    ),
+    Block(
+        "utter_explain_moud_stopped", True,
+        "Methadone or buprenorphine named, (some) prescribed, and the dose went down or "
+        "stopped: overdose risk is high, call the clinic today, don't go back to the old dose "
+        "on your own (instead of \"keep taking it\").",
+        _moud_stopped,
     ),
     Block(
         "utter_explain_street_drugs", True,
@@ -221,6 +256,13 @@ BLOCKS: List[Block] = [
         lambda s: s.opioids and (s.benzos or s.drinks),
     ),
     Block(
+        "utter_explain_naloxone", True,
+        "Opioids now, unclear, or a break, or pills not from a pharmacy (the street-drug "
+        "block), unless the screening is about someone else (the family block says it): "
+        "naloxone, and if someone won't wake or breathe, give it and call 911.",
+        _naloxone,
+    ),
+    Block(
         "utter_explain_gabapentinoids", True,
         "Gabapentin or pregabalin (Lyrica) named, with opioids, benzos or drinking.",
         lambda s: s.gabapentinoids and (s.opioids or s.benzos or s.drinks),
@@ -232,9 +274,9 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_withdrawal_twitching", True,
-        "Any twitching (yes or unclear) with benzos now (or unclear) or heavy drinking most days "
-        "(or unclear): it can be withdrawal, and seizures can follow.",
-        lambda s: s.twitching and (s.benzos or s.heavy_drinking),
+        "Any twitching (yes or unclear) with benzos now (or unclear) or any heavy or binge "
+        "drinking (or unclear): it can be withdrawal, and seizures can follow.",
+        lambda s: s.twitching and (s.benzos or s.drinks),
     ),
     Block(
         "utter_explain_stopping_suddenly", True,
@@ -248,9 +290,17 @@ BLOCKS: List[Block] = [
         lambda s: s.pregnant and not _uses_nothing(s),
     ),
     Block(
+        "utter_explain_pregnancy_treatment", True,
+        "Pregnancy mentioned in their own words, with opioids (now, past, unclear, a break or "
+        "withdrawal): for opioid use disorder, doctors advise methadone or buprenorphine.",
+        lambda s: s.pregnant
+        and (s.opioids or s.opioids_past or s.opioid_break or s.opioid_withdrawal),
+    ),
+    Block(
         "utter_explain_keep_taking_moud", True,
-        "Methadone or buprenorphine named, and (some) prescribed.",
-        lambda s: s.moud,
+        "Methadone or buprenorphine named, and (some) prescribed, unless the dose went down or "
+        "stopped (the block above).",
+        lambda s: s.moud and not _moud_stopped(s),
     ),
     Block(
         "utter_explain_dose_change", True,
@@ -277,7 +327,13 @@ BLOCKS: List[Block] = [
         "Cocaine, meth or amphetamine named: fentanyl in the supply, never use alone, naloxone.",
         lambda s: s.stimulants,
     ),
-    Block("utter_explain_kratom", True, "Kratom named.", lambda s: s.kratom),
+    Block(
+        "utter_explain_kratom", True,
+        "Kratom named. Kratom alone (the only opioid answer) does not count as opioid use for "
+        "the other blocks: no fentanyl, naloxone, tolerance or treatment block, and no "
+        "\"common in healthy people\" with twitching.",
+        lambda s: s.kratom,
+    ),
     Block(
         "utter_explain_opioid_withdrawal", True,
         "Opioids (now, past or unclear) with twitching when in withdrawal, withdrawal, "
@@ -287,15 +343,23 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_benzo_for_twitching", True,
-        "Takes benzos for the twitching (or unclear).",
-        lambda s: s.benzo_for_twitching,
+        "Takes benzos for the twitching (or unclear), unless the benzos are all prescribed: "
+        "\"if you take benzos on your own for twitching, that is risky\".",
+        lambda s: s.benzo_for_twitching and not s.benzos_prescribed_only,
     ),
     Block(
-        "utter_explain_naloxone", True,
-        "Opioids now, unclear, or a break, when neither the street-drug block, the family block "
-        "nor the prescribed lost-tolerance block (all name naloxone) is given.",
-        lambda s: (s.opioids or s.opioid_break) and not s.street and not s.for_someone_else
-        and not _lost_tolerance_prescribed(s),
+        "utter_explain_benzo_prescribed_for_twitching", True,
+        "Takes benzos for the twitching (or unclear), and the benzos are all prescribed: keep "
+        "taking it as prescribed, don't stop suddenly (doctors do use benzos for myoclonus).",
+        lambda s: s.benzo_for_twitching and s.benzos_prescribed_only,
+    ),
+    Block(
+        "utter_explain_opioid_twitching", True,
+        "Twitching with opioids (now or unclear), unless they stopped or it comes only in "
+        "withdrawal: it can warn of a bad reaction (new confusion, seeing things, worse pain: "
+        "help today).",
+        lambda s: s.twitching and s.opioids and s.dose != "stopped"
+        and s.timings != {"in_withdrawal"},
     ),
     Block(
         "utter_explain_when_to_get_care", True, "Any twitching (yes or unclear).",
@@ -303,25 +367,16 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_myoclonus", False,
-        "Any twitching (yes or unclear), unless a block below explains it (opioids) or one "
-        "above does (withdrawal, stimulants). Never with benzos or heavy drinking (or unclear): "
+        "Any twitching (yes or unclear), with no opioids (now, unclear, a break or withdrawal), "
+        "benzos, drinking of any kind (heavy, binge or unclear), stimulants or kratom: "
         "\"common in healthy people\" must not reassure someone who may be in withdrawal.",
-        lambda s: s.twitching and not (
-            s.opioids or s.opioid_withdrawal or s.stimulants or s.benzos or s.heavy_drinking
-        ),
+        lambda s: s.twitching and _reassurance_fits(s),
     ),
     Block(
         "utter_explain_sleep_starts", False,
-        "Twitching only when falling asleep, and no opioids, benzos, heavy drinking, "
+        "Twitching only when falling asleep, and no opioids, benzos, drinking of any kind, "
         "stimulants, kratom, withdrawal or break in use.",
         _sleep_starts_only,
-    ),
-    Block(
-        "utter_explain_opioid_twitching", False,
-        "Twitching with opioids (now or unclear), unless they stopped or it comes only in "
-        "withdrawal.",
-        lambda s: s.twitching and s.opioids and s.dose != "stopped"
-        and s.timings != {"in_withdrawal"},
     ),
     Block(
         "utter_explain_tell_prescriber", False,
@@ -380,7 +435,9 @@ class ActionExplainScreening(Action):
             said = set(own_words.said_since_explanation(tracker.events))
             blocks = [name for name in blocks if name not in said]
         if on_sms and blocks:
-            blocks = sms_pages.page(blocks, domain, tracker.slots, after=() if more else HAND_OFF)
+            blocks = sms_pages.page(
+                blocks, domain, tracker.slots, after=() if more else HAND_OFF, safety=SAFETY
+            )
         for block in blocks or [NOTHING_MORE]:
             dispatcher.utter_message(response=block)
         return [] if more else [SlotSet(EXPLAINED, True)]

@@ -16,6 +16,14 @@ from actions.parsers import parse_answer
 from actions.parsers.common import NO, NOT_SURE, SKIPPED
 
 CLASS_RESPONSES = {"opioid": "utter_what_is_opioid", "benzodiazepine": "utter_what_is_benzo"}
+# Opioids with an answer of their own: methadone and buprenorphine treat opioid use
+# disorder (keep taking them as prescribed); fentanyl is what street drugs and fake
+# pills may hold.
+OPIOID_RESPONSES = {
+    "methadone": "utter_what_is_moud",
+    "buprenorphine": "utter_what_is_moud",
+    "fentanyl": "utter_what_is_fentanyl",
+}
 OTHER_RESPONSES = {
     "kratom": "utter_what_is_kratom",
     "gabapentin": "utter_what_is_gabapentinoid",
@@ -33,6 +41,8 @@ NOT_NAMES = {NO, NOT_SURE, SKIPPED}
 
 
 def response_for(entity: Dict[str, Any]) -> Optional[str]:
+    if entity.get("entity") == "opioid" and str(entity.get("value")) in OPIOID_RESPONSES:
+        return OPIOID_RESPONSES[str(entity.get("value"))]
     if entity.get("entity") in CLASS_RESPONSES:
         return CLASS_RESPONSES[entity["entity"]]
     if entity.get("entity") == "other_substance":

@@ -284,7 +284,9 @@ def sample_section(domain: Mapping[str, Any]) -> str:
         turns: List[List[str]] = []
         left = sms
         while left:
-            page = sms_pages.page(left, domain, answers, after=() if turns else HAND_OFF)
+            page = sms_pages.page(
+                left, domain, answers, after=() if turns else HAND_OFF, safety=SAFETY
+            )
             turns.append(page)
             left = left[len([n for n in page if n != sms_pages.MORE_PROMPT]) :]
         said = "; ".join(f"{k} = {v}" for k, v in answers.items() if k not in NOTHING or v != "no")
@@ -378,8 +380,8 @@ are shown in red.</p>
 <p>How the explanation works: after the last screening question, the assistant picks the blocks below
 that fit the answers, in this order: dangers and what to do first, background after, then a line of
 hope and the hand-off to admissions (the admissions number and a callback offer follow). By SMS the
-same blocks come, most urgent first; each reply holds at most 3 texts, so it ends with "Reply MORE
-for more" and the person gets the next blocks by replying MORE.</p>
+same blocks come in the same order: every safety block in the first reply, however many texts that
+takes, then background while the reply stays short; "Reply MORE for more" brings the rest.</p>
 <h2>1. The blocks and when each is chosen</h2>
 <table><tr><th>#</th><th>Block</th><th>Safety</th><th>Chosen when</th></tr>{order}</table>
 <p>"Unclear" means the person said they were not sure, skipped the question, or answered in a way the

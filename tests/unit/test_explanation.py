@@ -6,7 +6,7 @@ hand-off after it, then "MORE" until nothing is left), and checks:
 - what must be said and what must not be, on both channels;
 - SMS carries every safety block the web does, in the same order, most urgent
   first, each turn within MAX_TEXTS GSM-7 texts of 160 characters, nothing cut;
-- the common paths stay at about 150 words on the web;
+- the common paths stay at about 175 words or fewer on the web;
 - about someone else, the blocks speak about that person, not to "you".
 """
 
@@ -30,6 +30,7 @@ from actions.explanation import (
     SAFETY,
     WEB_ONLY,
     ActionExplainScreening,
+    situation,
 )
 from actions.sms_pages import MORE_PROMPT, SMS_LENGTH
 from addons.channels.sms_text import gsm_length, packed, rendered, split_long, to_gsm7
@@ -39,7 +40,10 @@ from storage.names import SMS_CHANNEL
 from tests.support.content import DOMAIN_DIR, domain, nlg_agent
 
 WEB = "rest"
-MAX_WEB_WORDS = 150
+# About 150 words was the aim; the third clinical review (M13, M14) adds, on every
+# opioid path, naloxone with when to give it and 911, and the warning signs of a bad
+# reaction to opioids: the longest common path (prescribed opioids just stopped) is 172.
+MAX_WEB_WORDS = 175
 MAX_SMS_TURNS = 10
 # Blocks whose "you" is the person writing, whoever the screening is about.
 WRITER_BLOCKS = {*WEB_ONLY, "utter_explain_for_family", "utter_explain_hope", MORE_PROMPT,
@@ -111,7 +115,8 @@ CASES = [
          must_not=("never use alone", "fentanyl", "tolerance", "sleep starts", "real hope"),
          common=True),
     Case("prescribed-morphine-raised", {**twitch("all_the_time"), **opioids("morphine", dose="up")},
-         must=("higher doses", "kidney", "prescriber"), must_not=("sleep starts",), common=True),
+         must=("high", "kidney", "prescriber", "bad reaction", "seeing things", "911"),
+         must_not=("sleep starts",), common=True),
     Case("prescribed-oxy-stopped", {**twitch("at_rest"), **opioids("oxycodone", dose="stopped")},
          must=("slow plan", "tolerance", "withdrawal"),
          must_not=("don't make any more changes",), common=True),
@@ -139,7 +144,7 @@ CASES = [
     Case("relapse-on-heroin", opioids("heroin", prescribed=NO, dose="restarted"),
          must=("tolerance", "naloxone", "never use alone"), must_not=NOT_FOR_STREET, common=True),
     Case("out-of-jail", opioids("fentanyl", prescribed=NO),
-         words=("just got out of jail last week",), must=("tolerance", "jail")),
+         words=("just got out of jail last week",), must=("tolerance", "jail", "never use alone")),
     Case("past-opioid-use", {"opioid_use": "past"}, must=("tolerance", "naloxone", "real hope"),
          must_not=NOT_FOR_STREET, common=True),
     Case("dopesick-kicking",
@@ -159,8 +164,8 @@ CASES = [
          must=("never use alone",), must_not=("keep taking your",)),
     # Other substances
     Case("kratom-only", {**opioids("kratom", prescribed=NO), "other_substances": ["kratom"]},
-         must=("kratom", "dependence"), must_not=("slow or stop breathing", "fentanyl"),
-         common=True),
+         must=("kratom", "dependence", "not an approved treatment"),
+         must_not=("slow or stop breathing", "fentanyl"), common=True),
     Case("gabapentin-with-opioids", {**opioids("oxycodone"), "other_substances": ["gabapentin"]},
          must=("gabapentin", "breathing problems"), common=True),
     Case("gabapentin-alone", {"other_substances": ["gabapentin"]}, must_not=("gabapentin",),
@@ -182,13 +187,16 @@ CASES = [
          common=True),
     Case("benzos-with-binge-drinking", {**benzos("diazepam"), **alcohol("binge")},
          must=("never safe",), common=True),
+    # Clonazepam prescribed for the jerks: doctors do use it (N1e); keep taking it (M11).
     Case("benzos-for-the-twitching",
          {**twitch("at_rest"), **benzos("clonazepam", benzo_for_twitching=YES)},
-         must=("on your own for",), common=True),
+         must=("keep taking it as prescribed", "don't stop suddenly"),
+         must_not=("on your own for", "risky"), common=True),
     Case("opioids-and-heavy-drinking", {**opioids("oxycodone"), **alcohol(YES, NO)},
          must=("slow or stop breathing", "can cause seizures"), common=True),
     Case("opioids-and-binge-drinking", {**opioids("oxycodone"), **alcohol("binge")},
-         must=("slow or stop breathing",), must_not=("can cause seizures",), common=True),
+         must=("slow or stop breathing", "never safe"), must_not=("can cause seizures",),
+         common=True),
     Case("binge-drinking-only", alcohol("binge"), must_not=("can cause seizures", "dts"),
          common=True),
     Case("heavy-drinking-not-stopped", alcohol(YES, NO),
@@ -211,7 +219,8 @@ CASES = [
     # Pregnancy, in the person's own words
     Case("pregnant-on-street-oxy", opioids("oxycodone", prescribed=NO),
          words=("im 3 months pregnant",),
-         must=("pregnancy", "methadone or buprenorphine", "no amount of alcohol")),
+         must=("pregnancy", "doctors advise methadone or buprenorphine", "no amount of alcohol",
+               "911")),
     Case("not-pregnant", opioids("oxycodone"), words=("im not pregnant",),
          must_not=("pregnancy",)),
     # Someone else
@@ -223,7 +232,8 @@ CASES = [
          {**twitch("at_rest"), **opioids("oxycodone", dose="stopped"), "screening_for": "she"},
          must=("her prescriber", "slow plan", "tolerance"), must_not=("your prescriber", "your dose")),
     Case("friend-on-benzos", {**benzos("clonazepam"), "screening_for": "they"},
-         must=("they should cut down",), must_not=("your own",), common=True),
+         must=("they should cut down or stop only with medical help",), must_not=("your own",),
+         common=True),
     Case("husband-on-methadone", {**opioids("methadone"), "screening_for": "he"},
          must=("he should keep taking his methadone",), must_not=("your methadone",),
          common=True),
@@ -258,13 +268,17 @@ CASES = [
          {**twitch("at_rest"), **benzos("alprazolam"), "screening_for": "he"},
          must=("he should see a doctor today", "he should cut down"),
          must_not=("common in healthy people", "your own")),
-    # M2: mixing: never "stop on your own".
+    # M2: mixing: never "stop on your own". Third review, M10: "don't stop any of them" is
+    # sourced for prescribed medicines, benzos and daily heavy drinking only, and mixing is
+    # never safe.
     Case("m2-opioids-with-benzos", {**opioids("oxycodone"), **benzos("diazepam")},
-         must=("slow or stop breathing", "don't stop any of them on your own")),
+         must=("slow or stop breathing", "never safe", "medical help"),
+         must_not=("don't stop any of them",)),
     # M3: prescribed patients after a break: no "start low".
     Case("m3-prescribed-oxy-stopped-no-start-low", opioids("oxycodone", dose="stopped"),
-         must=("tolerance", "don't restart on your own", "ask your prescriber", "naloxone"),
-         must_not=("start low", "much less", "using again")),
+         must=("tolerance", "ask your prescriber before going back to it",
+               "naloxone", "911"),
+         must_not=("start low", "start lower", "much less", "using again")),
     Case("m3-street-relapse-keeps-start-low", opioids("heroin", prescribed=NO, dose="restarted"),
          must=("tolerance",), must_not=("ask your prescriber",)),
     # M4: pregnancy: no sudden stop on your own; no "not usually life-threatening" beside it.
@@ -302,11 +316,70 @@ CASES = [
     # A dose raised, not cut: no break, no tolerance warning, no taper advice.
     Case("prescribed-tramadol-raised",
          {**twitch("falling_asleep"), **opioids("tramadol", dose="up")},
-         must=("higher doses",), must_not=("tolerance", "slow plan", "break")),
+         must=("high",), must_not=("tolerance", "slow plan", "break")),
     # Stopped lately (the gateway button): withdrawal and lost tolerance.
     Case("opioids-stopped-lately",
          {**twitch("at_rest"), **opioids("heroin", prescribed=NO, dose="stopped")},
          must=("tolerance", "withdrawal", "naloxone")),
+    # Third clinical review (C1-C3, M1-M26): the selection changes, one case or more each.
+    # M11: benzos for the twitching: "risky" only when they are not all prescribed;
+    # prescribed ones are kept and never stopped suddenly.
+    Case("m11-brother-prescribed-benzo-for-twitching",
+         {**twitch("at_rest"), **benzos("clonazepam", benzo_for_twitching=YES),
+          "screening_for": "he"},
+         must=("he should keep taking it as prescribed", "not stop suddenly"),
+         must_not=("risky", "your own")),
+    Case("m11-prescribed-benzo-for-twitching-unclear",
+         {**twitch("random"), **benzos("clonazepam", benzo_for_twitching=UNCLEAR)},
+         must=("if your doctor prescribed a benzo for twitching", "don't stop suddenly"),
+         must_not=("risky",)),
+    Case("m11-street-benzo-for-twitching-unclear",
+         {**twitch("random"), **benzos("alprazolam", prescribed=NO, benzo_for_twitching=UNCLEAR)},
+         must=("if you take benzos on your own for twitching", "fentanyl"),
+         must_not=("keep taking it as prescribed",)),
+    Case("m11-some-benzos-prescribed-for-twitching",
+         {**twitch("at_rest"), **benzos("diazepam", prescribed="some", benzo_for_twitching=YES)},
+         must=("on your own for twitching",), must_not=("keep taking it as prescribed",)),
+    # M12: prescribed methadone or buprenorphine stopped or cut: call the clinic today;
+    # no "keep taking" beside "don't restart".
+    Case("m12-methadone-stopped", opioids("methadone", dose="stopped"),
+         must=("overdose risk is high", "call your clinic", "today", "naloxone", "911"),
+         must_not=("keep taking", "don't restart", "start low", "start lower", "slow plan")),
+    Case("m12-his-buprenorphine-cut",
+         {**opioids("buprenorphine", dose="down"), "screening_for": "he"},
+         must=("he should call his clinic", "overdose risk is high", "911"),
+         must_not=("keep taking", "restart on his own", "your")),
+    Case("m12-methadone-and-oxy-stopped", opioids("methadone", "oxycodone", dose="stopped"),
+         must=("call your clinic", "tolerance", "slow plan"), must_not=("keep taking",)),
+    Case("m12-methadone-restarted-keeps-taking", opioids("methadone", dose="restarted"),
+         must=("keep taking your methadone",), must_not=("overdose risk is high",)),
+    # M13: with any opioid, or pills not from a pharmacy, a 911 line and when to give
+    # naloxone, twitching or not (see also test_any_opioid_gets_a_911_line below).
+    Case("m13-methadone-with-prescribed-clonazepam",
+         {**opioids("methadone"), **benzos("clonazepam", benzo_with_opioids=YES)},
+         must=("won't wake", "call 911", "naloxone", "keep taking")),
+    Case("m13-street-xanax-no-opioids", benzos("alprazolam", prescribed=NO),
+         must=("fentanyl", "naloxone", "911")),
+    Case("m13-prescribed-oxy-no-twitching", opioids("oxycodone"),
+         must=("naloxone", "won't wake", "911"), must_not=("never use alone", "pharmacy")),
+    # M26: binge drinking with twitching: possible withdrawal, no "common in healthy people".
+    Case("m26-binge-with-twitching", {**twitch("at_rest"), **alcohol("binge")},
+         must=("can be withdrawal", "see a doctor today", "911"),
+         must_not=("common in healthy people", "rarely a problem", "dts")),
+    Case("m26-binge-jerks-falling-asleep", {**twitch("falling_asleep"), **alcohol("binge")},
+         must=("can be withdrawal",),
+         must_not=("sleep starts", "common in healthy people", "rarely a problem")),
+    Case("m26-binge-twitching-unclear-for-her",
+         {"twitching": UNCLEAR, **alcohol("binge"), "screening_for": "she"},
+         must=("she should see a doctor today",), must_not=("common in healthy people",)),
+    # m7: kratom with twitching: no reassurance either.
+    Case("m7-kratom-with-twitching",
+         {**twitch("at_rest"), **opioids("kratom", prescribed=NO), "other_substances": ["kratom"]},
+         must=("kratom", "911"), must_not=("common in healthy people",)),
+    # M9: pregnancy and prescribed pain pills: what doctors advise for opioid use disorder.
+    Case("m9-pregnant-prescribed-pain-pills-treatment", opioids("oxycodone"),
+         words=("im pregnant",),
+         must=("for opioid use disorder in pregnancy", "talk to a doctor first")),
     # Everything at once: the longest explanation there is
     Case("everything-at-once",
          {**twitch("in_withdrawal", "all_the_time"),
@@ -436,6 +509,17 @@ async def test_what_must_and_must_not_be_said(case: Case) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+async def test_any_opioid_or_street_pill_gets_a_911_line(case: Case) -> None:
+    """M13 (third review): naloxone is never named without when to give it and 911."""
+    s = situation(case.all_answers(), case.words)
+    if not (s.opioids or s.opioid_break or s.street):
+        return
+    result = await told(case)
+    for channel, text in (("web", result.web_text()), ("sms", result.sms_text())):
+        assert "911" in text and "naloxone" in text, f"{case.id} ({channel}): {text}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 async def test_sms_carries_every_safety_block_of_the_web_most_urgent_first(case: Case) -> None:
     result = await told(case)
     web_safety = [name for name in result.web if name in SAFETY]
@@ -466,7 +550,7 @@ async def test_every_sms_turn_fits_in_the_turns_texts_with_nothing_cut(case: Cas
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.common], ids=lambda case: case.id)
-async def test_common_paths_are_about_150_words_or_fewer_on_the_web(case: Case) -> None:
+async def test_common_paths_are_about_175_words_or_fewer_on_the_web(case: Case) -> None:
     words = word_count(" ".join((await told(case)).web_texts))
     assert words <= MAX_WEB_WORDS, f"{case.id}: {words} words"
 

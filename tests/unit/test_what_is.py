@@ -5,6 +5,7 @@ from typing import Any, Dict
 import pytest
 
 from actions.what_is import asked_about, response_for, substance_said
+from tests.support.content import responses
 
 
 def entity(kind: str, value: str, text: str, word: str) -> Dict[str, Any]:
@@ -17,8 +18,13 @@ def entity(kind: str, value: str, text: str, word: str) -> Dict[str, Any]:
     [
         ("what are percs", "percs", "opioid", "oxycodone", "utter_what_is_opioid",
          "Percs (oxycodone)"),
-        ("what is fentanyl", "fentanyl", "opioid", "fentanyl", "utter_what_is_opioid",
+        ("what is fentanyl", "fentanyl", "opioid", "fentanyl", "utter_what_is_fentanyl",
          "Fentanyl"),
+        # Treatment medicines get their own answer: keep taking them (third review, M18).
+        ("what is suboxone", "suboxone", "opioid", "buprenorphine", "utter_what_is_moud",
+         "Suboxone (buprenorphine)"),
+        ("is methadone an opioid", "methadone", "opioid", "methadone", "utter_what_is_moud",
+         "Methadone"),
         ("what are bars", "bars", "benzodiazepine", "alprazolam", "utter_what_is_benzo",
          "Bars (alprazolam)"),
         ("is gabapentin a benzo", "gabapentin", "other_substance", "gabapentin",
@@ -57,3 +63,18 @@ def test_street_names_read_only_in_context_are_found_word_by_word() -> None:
     ]
     assert asked_about("whats dope", [])[0]["value"] == "heroin"
     assert asked_about("is it bad", []) == []
+
+
+def test_the_treatment_answer_says_keep_taking_it_and_every_answer_fits_one_text() -> None:
+    """M18-M20 (third review): no "is an opioid" alone for methadone or buprenorphine;
+    the answers have no SMS variant, so each fits one text with a long name filled in."""
+    found = responses()
+    moud = found["utter_what_is_moud"][0]["text"]
+    assert "keep taking it as prescribed" in moud.lower() and "clinic" in moud
+    assert "seizures" in found["utter_what_is_benzo"][0]["text"]
+    assert "not an opioid" not in found["utter_what_is_kratom"][0]["text"]
+    for name, variants in found.items():
+        if name.startswith("utter_what_is_"):
+            text = variants[0]["text"].replace("{substance}", "Suboxone (buprenorphine)")
+            text = text.replace("{admissions_phone}", "(877) 345-8494 x1234")
+            assert len(text) <= 160, (name, len(text), text)
