@@ -274,14 +274,15 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_withdrawal_twitching", True,
-        "Any twitching (yes or unclear) with benzos now (or unclear) or any heavy or binge "
+        "Any twitching (yes or unclear) with benzos now, stopped or cut back lately (or "
+        "unclear), or any heavy or binge "
         "drinking (or unclear): it can be withdrawal, and seizures can follow.",
         lambda s: s.twitching and (s.benzos or s.drinks),
     ),
     Block(
         "utter_explain_stopping_suddenly", True,
-        "Benzos now (or unclear), or heavy drinking most days (or unclear). Not binge "
-        "drinking alone.",
+        "Benzos now, stopped or cut back lately (or unclear), or heavy drinking most days, "
+        "stopped or cut back lately (or unclear). Not binge drinking alone.",
         lambda s: s.benzos or s.heavy_drinking,
     ),
     Block(
@@ -379,8 +380,9 @@ BLOCKS: List[Block] = [
         _sleep_starts_only,
     ),
     Block(
-        "utter_explain_tell_prescriber", False,
-        "Twitching with (some) prescribed opioids, unless the dose-change block is given.",
+        "utter_explain_tell_prescriber", True,
+        "Twitching with (some) prescribed opioids, unless the dose-change block (which says "
+        "the same) is given: tell the prescriber, no dose change alone.",
         lambda s: s.twitching and s.prescribed and not _dose_changed(s),
     ),
     Block(
