@@ -102,7 +102,8 @@ DURATION_CUE = re.compile(
     r"\b(?:ago|since|started|start|began|begun|been|for (?:a|about|like|the past|over)|past|last)\b"
 )
 TWITCH_WORD = re.compile(r"twitch|jerk|jump|spasm|kick|shak|trembl|tremor|myoclon")
-ALCOHOL_AMOUNTS = {YES, "binge", NO}
+# A "no" to drinking is always asked: read from a story it could hide a drinker.
+ALCOHOL_AMOUNTS = {YES, "binge"}
 
 
 def told_in_own_words(

@@ -33,6 +33,7 @@ class SubjectWords:
         self.describing: FrozenSet[str] = frozenset(data["describing"])
         self.reporting: FrozenSet[str] = frozenset(data["reporting"])
         self.writer: FrozenSet[str] = frozenset(data["writer"])
+        self.helping: FrozenSet[str] = frozenset(data["helping"])
 
 
 @lru_cache(maxsize=None)
@@ -79,6 +80,8 @@ def _singular(token: str) -> str:
 def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
     """ "(my wife) says I twitch": the relation reports, the writer is the subject."""
     window = after[:REPORTING_WINDOW]
+    if any(token in words.helping for token in window):
+        return True  # "my grandson found your website"
     for i, token in enumerate(window):
         if token in words.reporting:
             return any(word in words.writer for word in after[i + 1 : i + 3])

@@ -61,3 +61,18 @@ def test_messages_after_the_screening_first_started_are_not_read_again_on_resume
         {"event": "active_loop", "name": None},
     ]
     assert [e["text"] for e in messages_before_the_screening(events)] == ["my legs jerk"]
+
+
+def test_a_no_to_drinking_read_from_a_story_is_asked_again() -> None:
+    from actions.screening_form import told_in_own_words
+
+    beer = [{"entity": "alcohol", "value": "alcohol"}]
+    story = "He drink much beer, every day 10 or 12. He stop 2 days"
+    assert "alcohol_heavy" not in told_in_own_words(story, beer, {"twitching": "yes"})
+
+
+def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
+    from actions.subject import subject_of
+
+    assert subject_of("I am 71. My hand has been twitching. My grandson found your website") is None
+    assert subject_of("my son keeps twitching") == "he"
