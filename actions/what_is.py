@@ -36,6 +36,7 @@ OTHER_RESPONSES = {
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 CLASS_STEMS = ("opioid", "opiate", "benzo")
 UNKNOWN = "utter_what_is_unknown"
+CLASS_ANSWERS = {"opioid": "utter_what_are_opioids", "benzodiazepine": "utter_what_are_benzos"}
 NAME_QUESTIONS = {"opioid": "opioid_names", "benzodiazepine": "benzo_names"}
 NOT_NAMES = {NO, NOT_SURE, SKIPPED}
 
@@ -87,6 +88,14 @@ def street_names(text: str) -> List[Dict[str, Any]]:
     return []
 
 
+def class_answer(entities: Optional[List[Dict[str, Any]]]) -> str:
+    """ "what is a benzo": the class itself, when no name was asked about."""
+    for entity in entities or []:
+        if entity.get("value") in CLASS_ANSWERS:
+            return CLASS_ANSWERS[str(entity["value"])]
+    return UNKNOWN
+
+
 class ActionWhatIs(Action):
     def name(self) -> Text:
         return "action_what_is"
@@ -102,5 +111,5 @@ class ActionWhatIs(Action):
                 answered.add(entity.get("value"))
                 dispatcher.utter_message(response=response, substance=substance_said(text, entity))
         if not answered:
-            dispatcher.utter_message(response=UNKNOWN)
+            dispatcher.utter_message(response=class_answer(tracker.latest_message.get("entities")))
         return []

@@ -78,3 +78,12 @@ def test_the_treatment_answer_says_keep_taking_it_and_every_answer_fits_one_text
             text = variants[0]["text"].replace("{substance}", "Suboxone (buprenorphine)")
             text = text.replace("{admissions_phone}", "(877) 345-8494 x1234")
             assert len(text) <= 160, (name, len(text), text)
+
+
+def test_the_class_itself_is_answered_when_no_name_is_asked_about() -> None:
+    from actions.what_is import class_answer
+
+    assert class_answer([{"entity": "benzodiazepine", "value": "benzodiazepine"}]) == (
+        "utter_what_are_benzos"
+    )
+    assert class_answer([]) == "utter_what_is_unknown"
