@@ -299,8 +299,10 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
             # The patterns; a relative path is taken from the repository root.
             "lexicon": DEFAULT_LEXICON,
             # How sure the model must be for its emergency intent to stand when
-            # no pattern matches (and no veto phrase is in the message).
-            "confirm_model_emergency": 0.9,
+            # no pattern matches (and no veto phrase is in the message). The
+            # patterns catch the emergencies; the model alone over-reads ("he
+            # says it helps him sleep" at 0.95).
+            "confirm_model_emergency": 0.97,
             # Below this, an unconfirmed emergency reading falls to nlu_fallback
             # rather than to the next intent (the FallbackClassifier's threshold).
             "fallback_threshold": 0.5,

@@ -271,6 +271,11 @@ def test_a_sure_model_emergency_stands_without_a_pattern(pipeline: Pipeline) -> 
     assert message.get(BACKSTOP_KEY) is None
 
 
+def test_a_model_emergency_short_of_sure_without_a_pattern_is_not_one(pipeline: Pipeline) -> None:
+    message = pipeline.parse("he says it helps him sleep", model=("emergency_overdose", 0.95))
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
 def test_an_unsure_model_emergency_without_a_pattern_is_not_one(pipeline: Pipeline) -> None:
     message = pipeline.parse("my legs go stiff at bedtime", model=("emergency_seizure", 0.3))
     assert message.get(INTENT) == {"name": "inform", "confidence": 0.7}
