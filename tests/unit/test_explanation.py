@@ -40,7 +40,7 @@ from storage.names import SMS_CHANNEL
 from tests.support.content import DOMAIN_DIR, domain, nlg_agent
 
 WEB = "rest"
-# About 150 words was the aim; the third clinical review (M13, M14) adds, on every
+# About 150 words was the aim; a 911 line with naloxone and the twitching warning signs add, on every
 # opioid path, naloxone with when to give it and 911, and the warning signs of a bad
 # reaction to opioids: the longest common path (prescribed opioids just stopped) is 172.
 MAX_WEB_WORDS = 175
@@ -187,7 +187,7 @@ CASES = [
          common=True),
     Case("benzos-with-binge-drinking", {**benzos("diazepam"), **alcohol("binge")},
          must=("never safe",), common=True),
-    # Clonazepam prescribed for the jerks: doctors do use it (N1e); keep taking it (M11).
+    # Clonazepam prescribed for the jerks: doctors do use it (N1e); keep taking it.
     Case("benzos-for-the-twitching",
          {**twitch("at_rest"), **benzos("clonazepam", benzo_for_twitching=YES)},
          must=("keep taking it as prescribed", "don't stop suddenly"),
@@ -240,8 +240,8 @@ CASES = [
     Case("daughter-pregnant-drinking",
          {**alcohol(YES, YES), "screening_for": "she"}, words=("my daughter is pregnant",),
          must=("pregnancy", "dts", "she should cut down")),
-    # The clinical panel's findings (C1, C2, M1-M8): one case or more each
-    # C1: stopped or cut back heavy drinking: the alcohol-withdrawal block first, by SMS too.
+    # Selection rules: one case or more each
+    # stopped or cut back heavy drinking: the alcohol-withdrawal block first, by SMS too.
     Case("c1-street-xanax-stopped-drinking-2-days-ago",
          {**benzos("alprazolam", prescribed=NO), **alcohol(YES, YES)},
          words=("i stopped drinking 2 days ago",),
@@ -254,7 +254,7 @@ CASES = [
     Case("c1-relapse-heroin-heavy-drinking-stopped",
          {**opioids("heroin", prescribed=NO, dose="restarted"), **alcohol(YES, YES)},
          must=("dts", "tolerance"), first="utter_explain_alcohol_withdrawal"),
-    # C2: benzos or heavy drinking with twitching: withdrawal, not "common in healthy people".
+    # benzos or heavy drinking with twitching: withdrawal, not "common in healthy people".
     Case("c2-benzos-with-twitching", {**twitch("at_rest"), **benzos("clonazepam")},
          must=("can be withdrawal", "seizures can follow", "see a doctor today", "911",
                "already stopped"),
@@ -268,20 +268,20 @@ CASES = [
          {**twitch("at_rest"), **benzos("alprazolam"), "screening_for": "he"},
          must=("he should see a doctor today", "he should cut down"),
          must_not=("common in healthy people", "your own")),
-    # M2: mixing: never "stop on your own". Third review, M10: "don't stop any of them" is
+    # mixing: never "stop on your own". "don't stop any of them" is
     # sourced for prescribed medicines, benzos and daily heavy drinking only, and mixing is
     # never safe.
     Case("m2-opioids-with-benzos", {**opioids("oxycodone"), **benzos("diazepam")},
          must=("slow or stop breathing", "never safe", "medical help"),
          must_not=("don't stop any of them",)),
-    # M3: prescribed patients after a break: no "start low".
+    # prescribed patients after a break: no "start low".
     Case("m3-prescribed-oxy-stopped-no-start-low", opioids("oxycodone", dose="stopped"),
          must=("tolerance", "ask your prescriber before going back to it",
                "naloxone", "911"),
          must_not=("start low", "start lower", "much less", "using again")),
     Case("m3-street-relapse-keeps-start-low", opioids("heroin", prescribed=NO, dose="restarted"),
          must=("tolerance",), must_not=("ask your prescriber",)),
-    # M4: pregnancy: no sudden stop on your own; no "not usually life-threatening" beside it.
+    # pregnancy: no sudden stop on your own; no "not usually life-threatening" beside it.
     Case("m4-pregnant-and-dopesick",
          {**twitch("in_withdrawal"), **opioids("heroin", prescribed=NO, dose="stopped")},
          words=("im pregnant and dopesick",),
@@ -290,15 +290,15 @@ CASES = [
     Case("m4-pregnant-prescribed-pain-pills", opioids("oxycodone"), words=("im pregnant",),
          must=("pregnancy", "talk to a doctor first"),
          must_not=("is the treatment doctors advise", "methadone or buprenorphine is advised")),
-    # M5, M6: a negative test strip; fentanyl and naloxone for stimulants.
+    # A negative test strip; fentanyl and naloxone for stimulants.
     Case("m6-cocaine-fentanyl-naloxone", {"other_substances": ["cocaine"]},
          must=("fentanyl", "never use alone", "naloxone", "911"), common=True),
     Case("m6-meth-for-her", {"other_substances": ["methamphetamine"], "screening_for": "she"},
          must=("she should never use alone", "naloxone"), must_not=("your own",)),
-    # M7: a fast cut of pain medicine: 988 and fentanyl, by SMS as well.
+    # a fast cut of pain medicine: 988 and fentanyl, by SMS as well.
     Case("m7-prescribed-cut-fast", opioids("hydrocodone", dose="down"),
          must=("slow plan", "988", "fentanyl"), must_not=("never use alone",)),
-    # M8: benzos for twitching: no "doctors do use benzos".
+    # benzos for twitching: no "doctors do use benzos".
     Case("m8-benzos-for-twitching",
          {**twitch("at_rest"), **benzos("clonazepam", prescribed=NO, benzo_for_twitching=YES)},
          must=("on your own for twitching", "fentanyl", "a doctor should decide"),
@@ -321,8 +321,8 @@ CASES = [
     Case("opioids-stopped-lately",
          {**twitch("at_rest"), **opioids("heroin", prescribed=NO, dose="stopped")},
          must=("tolerance", "withdrawal", "naloxone")),
-    # Third clinical review (C1-C3, M1-M26): the selection changes, one case or more each.
-    # M11: benzos for the twitching: "risky" only when they are not all prescribed;
+    # The selection rules for prescribed benzos, stopped treatment, 911 lines and drinking.
+    # benzos for the twitching: "risky" only when they are not all prescribed;
     # prescribed ones are kept and never stopped suddenly.
     Case("m11-brother-prescribed-benzo-for-twitching",
          {**twitch("at_rest"), **benzos("clonazepam", benzo_for_twitching=YES),
@@ -340,7 +340,7 @@ CASES = [
     Case("m11-some-benzos-prescribed-for-twitching",
          {**twitch("at_rest"), **benzos("diazepam", prescribed="some", benzo_for_twitching=YES)},
          must=("on your own for twitching",), must_not=("keep taking it as prescribed",)),
-    # M12: prescribed methadone or buprenorphine stopped or cut: call the clinic today;
+    # prescribed methadone or buprenorphine stopped or cut: call the clinic today;
     # no "keep taking" beside "don't restart".
     Case("m12-methadone-stopped", opioids("methadone", dose="stopped"),
          must=("overdose risk is high", "call your clinic", "today", "naloxone", "911"),
@@ -353,7 +353,7 @@ CASES = [
          must=("call your clinic", "tolerance", "slow plan"), must_not=("keep taking",)),
     Case("m12-methadone-restarted-keeps-taking", opioids("methadone", dose="restarted"),
          must=("keep taking your methadone",), must_not=("overdose risk is high",)),
-    # M13: with any opioid, or pills not from a pharmacy, a 911 line and when to give
+    # with any opioid, or pills not from a pharmacy, a 911 line and when to give
     # naloxone, twitching or not (see also test_any_opioid_gets_a_911_line below).
     Case("m13-methadone-with-prescribed-clonazepam",
          {**opioids("methadone"), **benzos("clonazepam", benzo_with_opioids=YES)},
@@ -362,7 +362,7 @@ CASES = [
          must=("fentanyl", "naloxone", "911")),
     Case("m13-prescribed-oxy-no-twitching", opioids("oxycodone"),
          must=("naloxone", "won't wake", "911"), must_not=("never use alone", "pharmacy")),
-    # M26: binge drinking with twitching: possible withdrawal, no "common in healthy people".
+    # binge drinking with twitching: possible withdrawal, no "common in healthy people".
     Case("m26-binge-with-twitching", {**twitch("at_rest"), **alcohol("binge")},
          must=("can be withdrawal", "see a doctor today", "911"),
          must_not=("common in healthy people", "rarely a problem", "dts")),
@@ -372,11 +372,11 @@ CASES = [
     Case("m26-binge-twitching-unclear-for-her",
          {"twitching": UNCLEAR, **alcohol("binge"), "screening_for": "she"},
          must=("she should see a doctor today",), must_not=("common in healthy people",)),
-    # m7: kratom with twitching: no reassurance either.
+    # kratom with twitching: no reassurance either.
     Case("m7-kratom-with-twitching",
          {**twitch("at_rest"), **opioids("kratom", prescribed=NO), "other_substances": ["kratom"]},
          must=("kratom", "911"), must_not=("common in healthy people",)),
-    # M9: pregnancy and prescribed pain pills: what doctors advise for opioid use disorder.
+    # pregnancy and prescribed pain pills: what doctors advise for opioid use disorder.
     Case("m9-pregnant-prescribed-pain-pills-treatment", opioids("oxycodone"),
          words=("im pregnant",),
          must=("for opioid use disorder in pregnancy", "talk to a doctor first")),
@@ -510,7 +510,7 @@ async def test_what_must_and_must_not_be_said(case: Case) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 async def test_any_opioid_or_street_pill_gets_a_911_line(case: Case) -> None:
-    """M13 (third review): naloxone is never named without when to give it and 911."""
+    """Naloxone is never named without when to give it and 911."""
     s = situation(case.all_answers(), case.words)
     if not (s.opioids or s.opioid_break or s.street):
         return

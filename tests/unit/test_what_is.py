@@ -20,7 +20,7 @@ def entity(kind: str, value: str, text: str, word: str) -> Dict[str, Any]:
          "Percs (oxycodone)"),
         ("what is fentanyl", "fentanyl", "opioid", "fentanyl", "utter_what_is_fentanyl",
          "Fentanyl"),
-        # Treatment medicines get their own answer: keep taking them (third review, M18).
+        # Treatment medicines get their own answer: keep taking them.
         ("what is suboxone", "suboxone", "opioid", "buprenorphine", "utter_what_is_moud",
          "Suboxone (buprenorphine)"),
         ("is methadone an opioid", "methadone", "opioid", "methadone", "utter_what_is_moud",
@@ -66,7 +66,7 @@ def test_street_names_read_only_in_context_are_found_word_by_word() -> None:
 
 
 def test_the_treatment_answer_says_keep_taking_it_and_every_answer_fits_one_text() -> None:
-    """M18-M20 (third review): no "is an opioid" alone for methadone or buprenorphine;
+    """No "is an opioid" alone for methadone or buprenorphine;
     the answers have no SMS variant, so each fits one text with a long name filled in."""
     found = responses()
     moud = found["utter_what_is_moud"][0]["text"]
