@@ -12,8 +12,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.parsers import parse_answer
-from actions.parsers.common import NO, NOT_SURE, SKIPPED
+from actions.parsers import names_given, parse_answer
 
 CLASS_RESPONSES = {"opioid": "utter_what_is_opioid", "benzodiazepine": "utter_what_is_benzo"}
 # Opioids with an answer of their own: methadone and buprenorphine treat opioid use
@@ -38,7 +37,6 @@ CLASS_STEMS = ("opioid", "opiate", "benzo")
 UNKNOWN = "utter_what_is_unknown"
 CLASS_ANSWERS = {"opioid": "utter_what_are_opioids", "benzodiazepine": "utter_what_are_benzos"}
 NAME_QUESTIONS = {"opioid": "opioid_names", "benzodiazepine": "benzo_names"}
-NOT_NAMES = {NO, NOT_SURE, SKIPPED}
 
 
 def response_for(entity: Dict[str, Any]) -> Optional[str]:
@@ -81,7 +79,7 @@ def street_names(text: str) -> List[Dict[str, Any]]:
     for word in re.finditer(r"[a-z0-9]+", text.lower()):
         for kind, question in NAME_QUESTIONS.items():
             names = parse_answer(question, word.group(), [], None)
-            if isinstance(names, list) and names and not set(names) & NOT_NAMES:
+            if names_given(names) and names:
                 return [
                     {"entity": kind, "value": names[0], "start": word.start(), "end": word.end()}
                 ]

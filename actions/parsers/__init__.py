@@ -72,16 +72,17 @@ NOT_NAMES = {common.NO, common.NOT_SURE, common.SKIPPED}
 DOSE_CHANGES = {"up", "down", "stopped", "restarted"}
 
 
-def _named(answer: Any) -> bool:
+def names_given(answer: Any) -> bool:
+    """Names read from an answer: a list, and no bare no, not sure or skip."""
     return isinstance(answer, list) and not set(answer) & NOT_NAMES
 
 
 _DOSE = ("opioid_dose_change", substances.dose_change, DOSE_CHANGES.__contains__)
 FOLLOW_UPS: Dict[str, List[Tuple[str, Parser, Told]]] = {
-    "opioid_use": [("opioid_names", PARSERS["opioid_names"], _named), _DOSE],
+    "opioid_use": [("opioid_names", PARSERS["opioid_names"], names_given), _DOSE],
     "opioid_names": [_DOSE],
     "opioid_prescribed": [_DOSE],
-    "benzo_use": [("benzo_names", PARSERS["benzo_names"], _named)],
+    "benzo_use": [("benzo_names", PARSERS["benzo_names"], names_given)],
     "alcohol_heavy": [("alcohol_stopped", alcohol.stopping_said, lambda a: a == common.YES)],
 }
 
