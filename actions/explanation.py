@@ -174,6 +174,24 @@ def _moud_stopped(s: Situation) -> bool:
     return s.moud and s.dose in ("down", "stopped")
 
 
+def _mixing_prescribed(s: Situation) -> bool:
+    """Opioids and benzos, all of them prescribed, and no drinking: "never mix" would
+    contradict their doctors; each doctor should know, and neither is stopped alone."""
+    return s.opioids and s.prescribed_only and s.benzos_prescribed_only and not s.drinks
+
+
+def _mixing_after_drinking(s: Situation) -> bool:
+    """Opioids, and heavy drinking stopped or cut back (or unclear): withdrawal care today,
+    never "don't stop drinking all at once" (it could read as "drink again")."""
+    return s.opioids and s.alcohol_stopped
+
+
+def _moud_dose_unclear(s: Situation) -> bool:
+    """Methadone or buprenorphine whose dose change was not said clearly (or changed,
+    direction not said): "keep taking it" only if on it, the clinic before the old dose."""
+    return s.moud and s.dose in (YES, *MAYBE)
+
+
 def _naloxone(s: Situation) -> bool:
     """Any opioid, a break, or pills not from a pharmacy: naloxone and when to give it (911).
 
@@ -190,7 +208,7 @@ def _reassurance_fits(s: Situation) -> bool:
     """
     return not (
         s.opioids or s.opioid_break or s.opioid_withdrawal or s.benzos or s.drinks
-        or s.stimulants or s.kratom
+        or s.stimulants or s.kratom or s.gabapentinoids
     )  # fmt: skip
 
 
@@ -252,8 +270,21 @@ BLOCKS: List[Block] = [
     Block(
         "utter_explain_mixing", True,
         "Opioids (now or unclear) with benzos (now or unclear) or with any heavy or binge "
-        "drinking (or unclear).",
-        lambda s: s.opioids and (s.benzos or s.drinks),
+        "drinking (or unclear), unless one of the next two fits.",
+        lambda s: s.opioids and (s.benzos or s.drinks)
+        and not (_mixing_prescribed(s) or _mixing_after_drinking(s)),
+    ),
+    Block(
+        "utter_explain_mixing_prescribed", True,
+        "Opioids and benzos, all prescribed, and no drinking: each doctor should know about "
+        "both, and neither is stopped alone (instead of \"never mix\").",
+        _mixing_prescribed,
+    ),
+    Block(
+        "utter_explain_mixing_after_drinking", True,
+        "Opioids (now or unclear) with heavy drinking stopped or cut back lately (or unclear): "
+        "medical help for withdrawal today (instead of \"don't stop drinking all at once\").",
+        _mixing_after_drinking,
     ),
     Block(
         "utter_explain_naloxone", True,
@@ -299,9 +330,16 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_keep_taking_moud", True,
-        "Methadone or buprenorphine named, and (some) prescribed, unless the dose went down or "
-        "stopped (the block above).",
-        lambda s: s.moud and not _moud_stopped(s),
+        "Methadone or buprenorphine named, and (some) prescribed, and the dose the same or up "
+        "(down or stopped: the block above; anything else: the next block).",
+        lambda s: s.moud and not (_moud_stopped(s) or _moud_dose_unclear(s)),
+    ),
+    Block(
+        "utter_explain_keep_taking_moud_unsure", True,
+        "Methadone or buprenorphine named, and (some) prescribed, and the dose change not "
+        "sure, skipped, unclear or changed without a direction: \"if you take it, "
+        "keep taking it; missed doses or stopped? ask your clinic before your old dose\".",
+        _moud_dose_unclear,
     ),
     Block(
         "utter_explain_dose_change", True,
@@ -369,25 +407,31 @@ BLOCKS: List[Block] = [
     Block(
         "utter_explain_myoclonus", False,
         "Any twitching (yes or unclear), with no opioids (now, unclear, a break or withdrawal), "
-        "benzos, drinking of any kind (heavy, binge or unclear), stimulants or kratom: "
-        "\"common in healthy people\" must not reassure someone who may be in withdrawal.",
+        "benzos, drinking of any kind, stimulants, kratom or gabapentinoids: \"common in "
+        "healthy people\" must not reassure someone who may be in withdrawal. A not sure, "
+        "skipped or unclear answer, or a stop or cut, on opioids, benzos or alcohol rules "
+        "it out.",
         lambda s: s.twitching and _reassurance_fits(s),
     ),
     Block(
         "utter_explain_sleep_starts", False,
         "Twitching only when falling asleep, and no opioids, benzos, drinking of any kind, "
-        "stimulants, kratom, withdrawal or break in use.",
+        "stimulants, kratom, gabapentinoids, withdrawal or break in use. A not sure, skipped "
+        "or unclear answer, or a stop or cut, on opioids, benzos or alcohol rules it out.",
         _sleep_starts_only,
     ),
     Block(
         "utter_explain_tell_prescriber", True,
-        "Twitching with (some) prescribed opioids, unless the dose-change block (which says "
-        "the same) is given: tell the prescriber, no dose change alone.",
-        lambda s: s.twitching and s.prescribed and not _dose_changed(s),
+        "Twitching with (some) prescribed opioids, unless the dose went down or stopped (the "
+        "dose-change block: a slow plan with the prescriber): tell the prescriber about the "
+        "twitching, no dose change alone. A changed or unclear dose gets both.",
+        lambda s: s.twitching and s.prescribed and s.dose not in ("down", "stopped"),
     ),
     Block(
         "utter_explain_no_substances", False,
-        "No opioids, benzos, drinking, stimulants, kratom or gabapentinoids: a regular doctor.",
+        "No opioids, benzos, drinking, stimulants, kratom or gabapentinoids: a regular doctor. "
+        "A not sure, skipped or unclear answer, or a stop or cut, on opioids, benzos or "
+        "alcohol rules it out.",
         _uses_nothing,
     ),
     Block(

@@ -69,9 +69,13 @@ def tracker(value: Optional[str]) -> DialogueStateTracker:
     return DialogueStateTracker.from_events("someone-else", events, slots=tracker_domain().slots)
 
 
+# {substance} in the what-is answers: a long name, as actions/what_is.py sends it.
+SUBSTANCE = "Suboxone (buprenorphine)"
+
+
 async def say(name: str, value: Optional[str], channel: str) -> Dict[str, Any]:
     """The response as the assistant sends it on `channel`, with the slot at `value`."""
-    message = await nlg_agent().nlg.generate(name, tracker(value), channel)
+    message = await nlg_agent().nlg.generate(name, tracker(value), channel, substance=SUBSTANCE)
     assert message, f"{name}: nothing rendered for {SLOT}={value!r} on {channel}"
     return message
 
@@ -123,6 +127,7 @@ def expected_texts(name: str, value: str, channel: str) -> List[str]:
 
 def fill(text: str) -> str:
     defaults = {slot.name: slot.initial_value for slot in tracker_domain().slots}
+    defaults["substance"] = SUBSTANCE
     return re.sub(r"\{(\w+)\}", lambda m: str(defaults.get(m.group(1), m.group(0))), text)
 
 
