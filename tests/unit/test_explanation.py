@@ -213,7 +213,7 @@ CASES = [
          common=True),
     Case("heavy-drinking-not-stopped", alcohol(YES, NO),
          must=("can cause seizures", "medical help"), must_not=("dts",), common=True),
-    Case("heavy-drinking-stopped", alcohol(YES, YES), must=("dts", "first 2 days", "911"),
+    Case("heavy-drinking-stopped", alcohol(YES, YES), must=("dts", "after the last drink", "911"),
          common=True),
     Case("drinking-unclear-stopped", alcohol(NOT_SURE, YES), must=("dts", "can cause seizures")),
     Case("drinking-and-stopping-unclear", alcohol(UNCLEAR, UNCLEAR),
@@ -269,7 +269,7 @@ CASES = [
     Case("c1-street-xanax-stopped-drinking-2-days-ago",
          {**benzos("alprazolam", prescribed=NO), **alcohol(YES, YES)},
          words=("i stopped drinking 2 days ago",),
-         must=("dts", "up to day 5", "seizure", "911", "fentanyl"),
+         must=("dts", "days after the last drink", "seizure", "911", "fentanyl"),
          first="utter_explain_alcohol_withdrawal"),
     Case("c1-street-fentanyl-drinking-stop-unclear",
          {**opioids("fentanyl", prescribed=NO), **alcohol(YES, UNCLEAR)},
@@ -386,16 +386,16 @@ CASES = [
     # prescribed methadone or buprenorphine stopped or cut: call the clinic today;
     # no "keep taking" beside "don't restart".
     Case("m12-methadone-stopped", opioids("methadone", dose="stopped"),
-         must=("overdose risk is high", "call your clinic", "today", "naloxone", "911"),
+         must=("any opioid", "never use alone", "call your clinic", "today", "naloxone", "911"),
          must_not=("keep taking", "don't restart", "start low", "start lower", "slow plan")),
     Case("m12-his-buprenorphine-cut",
          {**opioids("buprenorphine", dose="down"), "screening_for": "he"},
-         must=("he should call his clinic", "overdose risk is high", "911"),
+         must=("call his clinic", "any opioid", "911"),
          must_not=("keep taking", "restart on his own", "your")),
     Case("m12-methadone-and-oxy-stopped", opioids("methadone", "oxycodone", dose="stopped"),
          must=("call your clinic", "tolerance", "slow plan"), must_not=("keep taking",)),
     Case("m12-methadone-restarted-keeps-taking", opioids("methadone", dose="restarted"),
-         must=("keep taking your methadone",), must_not=("overdose risk is high",)),
+         must=("keep taking your methadone",), must_not=("any opioid could now",)),
     # with any opioid, or pills not from a pharmacy, a 911 line and when to give
     # naloxone, twitching or not (see also test_any_opioid_gets_a_911_line below).
     Case("m13-methadone-with-prescribed-clonazepam",
