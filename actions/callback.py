@@ -35,6 +35,25 @@ NAME_LEAD_IN = re.compile(
     r"^\W*(my name is|my name's|i am|i'm|im|it's|its|call me|this is)\s+", re.I
 )
 DECLINED = re.compile(r"prefer not|rather not|no name|not say|don'?t want|anonymous", re.I)
+# Details given in passing ("I'm Linda, 703-555-0199, any time today"): a name only
+# after words that say it is one, capitalised unless "name is" says so.
+NAME_SAID = re.compile(
+    r"\b(?:(?i:my name is|name is|my name's|name's)\s+([A-Za-z][a-z'-]+)"
+    r"|(?:I'm|I am|Im|im|i'm|This is|this is|It's)\s+([A-Z][a-z'-]+))"
+)
+TIME_SAID = re.compile(
+    r"\b(any ?time|mornings?|afternoons?|evenings?|nights?|tonight|today|tomorrow|noon|"
+    r"weekends?|asap|right now|after \d|before \d|around \d|between \d|\d{1,2} ?(?:am|pm)|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b",
+    re.I,
+)
+CLAUSES = re.compile(r"[,;.!?\n]+")
+LEAD_WORDS = re.compile(
+    r"^\W*((yes|yeah|yep|ok|okay|sure|please|pls|and|can you|could you|call me|call|best|is|at)"
+    r"\b\W*)+",
+    re.I,
+)
+TRAILING_WORDS = re.compile(r"(\W+(at|on|by|and|please|pls))+\W*$", re.I)
 
 CONSENT = "callback_consent"
 NAME = "callback_name"
@@ -87,11 +106,63 @@ def offers_sms_number(tracker: Tracker) -> bool:
 
 
 def name_answer(value: Any, intent: Optional[str]) -> Optional[str]:
-    """A first name or initials as typed, or "prefer not to say"."""
+    """A first name or initials as typed, or "prefer not to say".
+
+    With a number or a time in the same message ("Tom, 571 555 0143, evenings"),
+    only the name: the words before them.
+    """
     text = NAME_LEAD_IN.sub("", str(value or "")).strip(" .!,")
     if intent in ("skip", "deny", "unsure") or DECLINED.search(text):
         return PREFER_NOT_TO_SAY
+    said = name_said(text)
+    if said:
+        return said
+    if e164(text) or TIME_SAID.search(text):
+        first = CLAUSES.split(text)[0].strip()
+        words = first.split()
+        if 0 < len(words) <= 2 and not any(c.isdigit() for c in first):
+            return first[:MAX_NAME]
     return text[:MAX_NAME] or None
+
+
+def name_said(text: str) -> Optional[str]:
+    match = NAME_SAID.search(text)
+    return (match.group(1) or match.group(2))[:MAX_NAME] if match else None
+
+
+def time_said(text: str) -> Optional[str]:
+    """The part of the message that says when to call ("any time today"), number left out."""
+    for match in phonenumbers.PhoneNumberMatcher(text, region()):
+        text = text.replace(match.raw_string, " ")
+    for clause in CLAUSES.split(text):
+        if TIME_SAID.search(clause):
+            said = LEAD_WORDS.sub("", " ".join(clause.split()))
+            return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None
+    return None
+
+
+def contact_details(texts: List[str]) -> Dict[str, str]:
+    """The name, number and time to call said in these messages, newest first."""
+    told: Dict[str, str] = {}
+    for text in texts:
+        for slot, value in ((NAME, name_said(text)), (PHONE, e164(text)), (TIME, time_said(text))):
+            if value and slot not in told:
+                told[slot] = value
+    return told
+
+
+def texts_since_the_request(tracker: Tracker) -> List[str]:
+    """The person's messages since the callback form started, and the one that started it."""
+    texts: List[str] = []
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+            if started:
+                break
+        elif event.get("event") == "active_loop" and event.get("name") == "callback_form":
+            started = True
+    return texts
 
 
 def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
@@ -147,10 +218,23 @@ class ValidateCallbackForm(CountingValidation):
             )
         updates = self.read(slot, text, intent, tracker)
         if updates.get(slot) is not None or SMS_NUMBER_DECLINED in updates:
+            updates.update(self.also_told(tracker, updates))
             return [SlotSet(name, value) for name, value in updates.items()]
         return self.not_an_answer(
             slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=intent in HAND_OFFS
         )
+
+    @staticmethod
+    def also_told(tracker: Tracker, updates: Dict[str, Any]) -> Dict[str, Any]:
+        """Once consent is given, the details already said are not asked again."""
+        if updates.get(CONSENT, tracker.get_slot(CONSENT)) != answers.YES:
+            return {}
+        told = contact_details(texts_since_the_request(tracker))
+        return {
+            slot: value
+            for slot, value in told.items()
+            if slot not in updates and tracker.get_slot(slot) is None
+        }
 
     @staticmethod
     def read(slot: str, text: str, intent: Optional[str], tracker: Tracker) -> Dict[str, Any]:

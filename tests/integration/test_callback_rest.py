@@ -159,3 +159,30 @@ def test_asking_for_admissions_offers_the_number_and_a_callback(assistant: Any) 
     reply = person.says("whats the number for admissions")
     assert PHONE in reply
     assert says(reply, "utter_offer_callback")
+
+
+def test_details_given_with_the_request_are_not_asked_again(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("hi")
+    person.says("no, just the number")
+    reply = person.says("yes, call me back please. I'm Linda, 703-555-0199, any time today")
+    assert says(reply, "utter_ask_callback_consent")
+    reply = person.says("yes")
+    assert says(reply, "utter_callback_received")
+    [request] = person.requests()
+    assert (request["first_name"], request["phone"], request["best_time"]) == (
+        "Linda", "+17035550199", "any time today"
+    )
+
+
+def test_the_rest_of_the_details_after_the_name_are_kept(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("hi")
+    person.says("no, just the number")
+    person.says("yes")
+    assert says(person.says("yes"), "utter_ask_callback_name")
+    assert says(person.says("Tom, 571 555 0143, evenings"), "utter_callback_received")
+    [request] = person.requests()
+    assert (request["first_name"], request["phone"], request["best_time"]) == (
+        "Tom", "+15715550143", "evenings"
+    )

@@ -12,6 +12,7 @@ from actions.callback import (
     ActionAskCallbackPhone,
     ActionSubmitCallback,
     ValidateCallbackForm,
+    contact_details,
     e164,
     name_answer,
 )
@@ -172,10 +173,34 @@ async def test_not_sure_is_not_consent() -> None:
         ("J.D.", "contact_details", "J.D"),
         ("/skip", "skip", "prefer not to say"),
         ("i'd rather not say", "contact_details", "prefer not to say"),
+        # The rest of the details in the same message are not part of the name.
+        ("Tom, 571 555 0143, evenings", "contact_details", "Tom"),
+        ("Gloria. tomorrow around noon", "inform", "Gloria"),
     ],
 )
 def test_a_first_name_initials_or_prefer_not_to_say(typed: str, intent: str, expected: str) -> None:
     assert name_answer(typed, intent) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, told",
+    [
+        ("yes, call me back please. I'm Linda, 703-555-0199, any time today",
+         {"callback_name": "Linda", "callback_phone": "+17035550199",
+          "callback_time": "any time today"}),
+        ("ok yes call me back. evenings. 571 555 0143, name is Tom",
+         {"callback_name": "Tom", "callback_phone": "+15715550143", "callback_time": "evenings"}),
+        ("Yes call me tonight after 7 at 617 555 0123",
+         {"callback_phone": "+16175550123", "callback_time": "tonight after 7"}),
+        ("can you call me at 2pm", {"callback_time": "2pm"}),
+        # Nothing that is not clearly a detail: no name from "I'm worried".
+        ("im worried about my son, can someone call me", {}),
+        ("I am so scared", {}),
+        ("yes please", {}),
+    ],
+)  # fmt: skip
+def test_details_said_in_passing_are_read(typed: str, told: Dict[str, str]) -> None:
+    assert contact_details([typed]) == told
 
 
 # --- A bad number: asked again once with an example, then the line -------
