@@ -11,9 +11,11 @@ from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 
 from actions.parsers import preload
+from storage import log_privacy
 
 
 def main() -> None:
+    log_privacy.install()  # no message, slot value or tracker in any log line
     args = create_argument_parser().parse_args(["--actions", "actions", *sys.argv[1:]])
     preload()
     main_from_args(args)

@@ -22,6 +22,7 @@ from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_o
 from actions.questions import screening_questions
 from actions.summary import screening_summary
 from storage import callbacks as store
+from storage import crypto
 from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,15 @@ def sms_number(tracker: Tracker) -> Optional[str]:
     if tracker.get_latest_input_channel() != SMS_CHANNEL:
         return None
     metadata = tracker.latest_message.get("metadata") or {}
-    return e164(metadata.get(SMS_SENDER_NUMBER_KEY))
+    return e164(sender_number(metadata.get(SMS_SENDER_NUMBER_KEY)))
+
+
+def sender_number(sealed: Any) -> Optional[str]:
+    """The number the SMS channel encrypted into the metadata; None if it cannot be read."""
+    try:
+        return crypto.decrypt(str(sealed)) if sealed else None
+    except (crypto.InvalidToken, crypto.KeySettingError):
+        return None
 
 
 def offers_sms_number(tracker: Tracker) -> bool:

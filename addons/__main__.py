@@ -5,8 +5,10 @@
 
 It installs the patches in addons/patches/ (the action timeout and the
 admissions number when the action server fails), after checking that the
-installed Rasa is the version they were written for, then runs Rasa's own
-command line. Starting the server any other way runs without them.
+installed Rasa is the version they were written for, and the log filter that keeps
+what people wrote out of every log line, at any log level (storage/log_privacy.py);
+then it runs Rasa's own command line. Starting the server any other way runs
+without them.
 """
 
 import sys
@@ -15,6 +17,7 @@ import rasa
 from rasa.__main__ import main as rasa_main
 
 from addons import patches
+from storage import log_privacy
 
 
 def main() -> None:
@@ -23,6 +26,7 @@ def main() -> None:
             f"addons/patches/ were written for Rasa {patches.RASA_VERSION}, "
             f"but Rasa {rasa.__version__} is installed: check them, then update RASA_VERSION."
         )
+    log_privacy.install()
     patches.install()
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()

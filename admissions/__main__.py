@@ -7,6 +7,10 @@
   python -m admissions export --since 2026-11-01 --until 2026-11-08 --format csv > week.csv
   python -m admissions contacted 12               mark request 12 as contacted
   python -m admissions purge --days 30            delete requests and conversations older than 30 days
+                                                  (default: RETENTION_DAYS, 30)
+  python -m admissions new-key                    print a new data encryption key
+  python -m admissions rotate-key                 re-encrypt requests and conversations with a
+                                                  new key (see admissions/keys.py)
   python -m admissions notify                     which notifications are on, and how many wait
   python -m admissions notify --retry             send the failed notifications again, now
   python -m admissions notify --serve             the sender (make run starts it)
@@ -23,11 +27,12 @@ import sys
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from admissions import notify, retention
+from admissions import keys, notify, retention
 from storage import callbacks as store
-from storage import outbox
+from storage import crypto, outbox
 from storage.callbacks import NEW
 from storage.request_text import flat, full_lines
+from storage.settings import retention_days
 
 COLUMNS = [
     "id",
@@ -103,8 +108,16 @@ def parser() -> argparse.ArgumentParser:
     contacted.add_argument("id", type=int)
 
     purge = commands.add_parser("purge", help="delete requests and conversations older than N days")
-    purge.add_argument("--days", type=int, default=retention.DEFAULT_DAYS)
+    purge.add_argument("--days", type=int, default=retention_days())
     purge.add_argument(
+        "--tracker-url",
+        help="the conversations database (default: the Rasa server's, see storage/settings.py)",
+    )
+    commands.add_parser("new-key", help="print a new data encryption key")
+    rotate = commands.add_parser(
+        "rotate-key", help="re-encrypt requests and conversations with a new key"
+    )
+    rotate.add_argument(
         "--tracker-url",
         help="the conversations database (default: the Rasa server's, see storage/settings.py)",
     )
@@ -143,6 +156,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"No callback request #{args.id}.", file=sys.stderr)
             return 1
         print(f"Callback request #{args.id} marked as contacted.")
+    elif args.command == "new-key":
+        print(crypto.new_key())
+    elif args.command == "rotate-key":
+        print(keys.report(keys.rotate(url, args.tracker_url)))
     elif args.command == "purge":
         if args.days < 1:
             print("--days must be at least 1.", file=sys.stderr)

@@ -14,9 +14,9 @@ from typing import Optional
 import sqlalchemy as sa
 
 from storage import callbacks as store
-from storage.settings import tracker_store_url
+from storage.settings import DEFAULT_RETENTION_DAYS, tracker_store_url
 
-DEFAULT_DAYS = 30
+DEFAULT_DAYS = DEFAULT_RETENTION_DAYS
 EVENTS_TABLE = "events"
 
 

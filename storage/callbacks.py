@@ -1,22 +1,83 @@
 """Callback requests for the admissions team: the table and the only code that touches it.
 
 A request and its notifications to admissions (storage/outbox.py) are written together.
+The name, number, time and summary are encrypted (storage/crypto.py); the rest (times,
+status, channel, conversation id) stays readable so that lists, retention and
+"delete my data" work in SQL.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Sequence
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, delete, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    delete,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
-from storage import database, outbox
+from storage import crypto, database, outbox
 from storage.database import utc_now
 from storage.settings import database_url, notification_channels
 
 NEW = "new"
 CONTACTED = "contacted"
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted on the way in, decrypted on the way out."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[str], dialect: Dialect) -> Optional[str]:
+        return None if value is None else crypto.encrypt(str(value))
+
+    def process_result_value(self, value: Optional[str], dialect: Dialect) -> Optional[str]:
+        return None if value is None else _readable(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """JSON, encrypted as text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Optional[str]:
+        return None if value is None else crypto.encrypt(json.dumps(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or not isinstance(value, str):
+            return value  # a JSON column from before encryption, already parsed
+        text = _readable(value)
+        return {"unreadable": text} if text == UNREADABLE else json.loads(text)
+
+
+# Shown instead of a value no key of this server opens (a lost or removed key): the
+# other requests stay readable.
+UNREADABLE = "[unreadable: encrypted with a key this server does not have]"
+
+
+def _readable(value: str) -> str:
+    try:
+        return crypto.decrypt(value)
+    except crypto.InvalidToken:
+        return UNREADABLE
+
+
+ENCRYPTED_COLUMNS = ("first_name", "phone", "best_time", "summary")
 
 
 class CallbackRequest(database.Base):
@@ -28,13 +89,22 @@ class CallbackRequest(database.Base):
     created_at = Column(DateTime, nullable=False, default=utc_now, index=True)
     status = Column(String(16), nullable=False, default=NEW, index=True)
     contacted_at = Column(DateTime)
-    first_name = Column(String(80), nullable=False)
-    phone = Column(String(20), nullable=False)  # E.164, e.g. +16175550123
-    best_time = Column(String(120), nullable=False)
+    first_name = Column(EncryptedText, nullable=False)
+    phone = Column(EncryptedText, nullable=False)  # E.164, e.g. +16175550123
+    best_time = Column(EncryptedText, nullable=False)
     channel = Column(String(32), nullable=False)
-    conversation_id = Column(String(255), nullable=False)
+    conversation_id = Column(String(255), nullable=False, index=True)
     emergency_answer_shown = Column(Boolean, nullable=False, default=False)
-    summary = Column(JSON, nullable=False)
+    summary = Column(EncryptedJSON, nullable=False)
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What deleting one conversation's requests removed."""
+
+    requests: int
+    notices_sent: int  # already delivered to admissions: their copy is theirs to delete
+    notices_pending: int  # deleted before they were sent
 
 
 @dataclass(frozen=True)
@@ -52,7 +122,28 @@ class NewRequest:
 
 def _engine(url: Optional[str]) -> Engine:
     # Always by URL: the engine cache is keyed by it, and DATABASE_URL may change.
-    return database.engine(url or database_url())
+    engine = database.engine(url or database_url())
+    _widen_columns(engine)
+    return engine
+
+
+def _widen_columns(engine: Engine) -> None:
+    """Tables made before encryption had short VARCHAR and JSON columns, which an
+    encrypted value does not fit on PostgreSQL: they become TEXT (SQLite needs nothing)."""
+    if engine.dialect.name != "postgresql" or engine.url in _WIDENED:
+        return
+    types = {
+        c["name"]: c["type"] for c in inspect(engine).get_columns(CallbackRequest.__tablename__)
+    }
+    narrow = [name for name in ENCRYPTED_COLUMNS if not isinstance(types.get(name), Text)]
+    if narrow:
+        changes = ", ".join(f"ALTER COLUMN {name} TYPE TEXT USING {name}::text" for name in narrow)
+        with engine.begin() as connection:
+            connection.execute(text(f"ALTER TABLE {CallbackRequest.__tablename__} {changes}"))
+    _WIDENED.add(engine.url)
+
+
+_WIDENED: set = set()
 
 
 def save(
@@ -145,3 +236,41 @@ def delete_older_than(days: int, url: Optional[str] = None) -> int:
         outbox.delete_for_requests(session, old.scalar_subquery())
         result = session.execute(delete(CallbackRequest).where(CallbackRequest.created_at < cutoff))
         return int(result.rowcount)
+
+
+def delete_for_conversation(conversation_id: str, url: Optional[str] = None) -> Erased:
+    """Deletes the conversation's requests and their notifications ("delete my data")."""
+    mine = select(CallbackRequest.id).where(CallbackRequest.conversation_id == conversation_id)
+    with Session(_engine(url)) as session, session.begin():
+        sent, pending = outbox.delete_for_requests(session, mine.scalar_subquery())
+        result = session.execute(
+            delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
+        )
+        return Erased(requests=int(result.rowcount), notices_sent=sent, notices_pending=pending)
+
+
+def reencrypt_all(url: Optional[str] = None) -> int:
+    """Encrypts every request's personal fields again with the newest key; returns how many."""
+    table = CallbackRequest.__table__
+    raw = select(table.c.id, *(table.c[name].cast(Text) for name in ENCRYPTED_COLUMNS))
+    changed = 0
+    with _engine(url).begin() as connection:
+        for row in connection.execute(raw).all():
+            values = {
+                name: crypto.reencrypt(_as_text(value))
+                for name, value in zip(ENCRYPTED_COLUMNS, row[1:], strict=True)
+            }
+            connection.execute(
+                text(
+                    f"UPDATE {table.name} SET "
+                    + ", ".join(f"{name} = :{name}" for name in ENCRYPTED_COLUMNS)
+                    + " WHERE id = :id"
+                ),
+                {**values, "id": row[0]},
+            )
+            changed += 1
+    return changed
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)

@@ -5,3 +5,6 @@
 SMS_CHANNEL = "sms"
 # Message metadata key for an SMS sender's number (offered for a callback; never logged).
 SMS_SENDER_NUMBER_KEY = "sms_sender_number"
+# The action that deletes the person's conversation (actions/privacy.py); the tracker
+# store deletes the conversation's events when it sees it end with Restarted.
+DELETE_MY_DATA_ACTION = "action_delete_my_data"

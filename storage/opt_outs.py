@@ -3,17 +3,21 @@
 Carrier rules: STOP and its synonyms end all texts until START; HELP is always
 answered. Plain-language requests ("please stop texting me") count as opt-outs
 too (FCC). The table lives in the assistant's own database (database.engine()),
-so an opt-out survives a restart. Phone numbers are never logged.
+so an opt-out survives a restart. It holds the number's keyed id
+(storage/crypto.py keyed_id), never the number; rows from before keyed ids hold
+the number itself, and are still honoured until the number texts again. Phone
+numbers are never logged.
 """
 
 import re
 from datetime import datetime, timezone
+from typing import List
 
 from sqlalchemy import Column, DateTime, String
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from storage import database
+from storage import crypto, database
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 START_WORDS = {"start", "unstop", "yes"}
@@ -30,11 +34,11 @@ _PLAIN_OPT_OUT = re.compile(
 
 
 class SmsOptOut(database.Base):
-    """A phone number that asked for no more texts, and when."""
+    """A phone number (its keyed id) that asked for no more texts, and when."""
 
     __tablename__ = "sms_opt_outs"
 
-    phone_number = Column(String(32), primary_key=True)
+    phone_number = Column(String(32), primary_key=True)  # keyed id; E.164 in old rows
     opted_out_at = Column(DateTime(timezone=True), nullable=False)
 
 
@@ -60,22 +64,35 @@ def _engine() -> Engine:
     return engine
 
 
+def _keys(phone_number: str) -> List[str]:
+    """The row keys this number may have: its keyed id, and itself in old rows."""
+    return [crypto.keyed_id(phone_number), phone_number]
+
+
 def is_opted_out(phone_number: str) -> bool:
     with Session(_engine()) as session:
-        return session.get(SmsOptOut, phone_number) is not None
+        return any(session.get(SmsOptOut, key) is not None for key in _keys(phone_number))
 
 
 def opt_out(phone_number: str) -> bool:
     """Records the opt-out; False if the number had already opted out."""
+    if is_opted_out(phone_number):
+        return False
     with Session(_engine()) as session, session.begin():
-        if session.get(SmsOptOut, phone_number) is not None:
-            return False
-        session.add(SmsOptOut(phone_number=phone_number, opted_out_at=datetime.now(timezone.utc)))
+        session.add(
+            SmsOptOut(
+                phone_number=crypto.keyed_id(phone_number),
+                opted_out_at=datetime.now(timezone.utc),
+            )
+        )
     return True
 
 
-def opt_in(phone_number: str) -> None:
+def opt_in(phone_number: str) -> bool:
+    """Forgets the number's opt-out; False if there was none."""
     with Session(_engine()) as session, session.begin():
-        found = session.get(SmsOptOut, phone_number)
-        if found is not None:
-            session.delete(found)
+        found = [session.get(SmsOptOut, key) for key in _keys(phone_number)]
+        for row in found:
+            if row is not None:
+                session.delete(row)
+        return any(row is not None for row in found)

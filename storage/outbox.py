@@ -23,9 +23,20 @@ recorded as their kind ("HTTP 500", "ConnectionRefusedError"), never their text.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, and_, or_, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    and_,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -276,6 +287,12 @@ def deliveries(url: Optional[str] = None) -> Dict[int, List[Delivery]]:
     return found
 
 
-def delete_for_requests(session: Session, request_ids: object) -> None:
-    """Deletes the notifications of these requests (ids, or a query of ids)."""
-    session.execute(TABLE.delete().where(TABLE.c.callback_request_id.in_(request_ids)))
+def delete_for_requests(session: Session, request_ids: object) -> Tuple[int, int]:
+    """Deletes the notifications of these requests (ids, or a query of ids); returns how
+    many had been (or were being) delivered, and how many had not."""
+    theirs = TABLE.c.callback_request_id.in_(request_ids)
+    delivered = session.execute(
+        select(func.count()).where(theirs, TABLE.c.status.in_((SENT, SENDING)))
+    ).scalar_one()
+    deleted = session.execute(TABLE.delete().where(theirs)).rowcount
+    return int(delivered), int(deleted) - int(delivered)

@@ -10,6 +10,20 @@ LOCK_STORE_URL     redis://[:password@]host[:port][/db]: per-conversation locks
                    in Redis (see addons/stores/lock_store.py). Default: none,
                    Rasa's in-memory lock store (one server only).
 
+ASSISTANT_DATA_DIR Where the generated keys below are kept. Default: var/ in the
+                   project (where the default SQLite files are too).
+RETENTION_DAYS     How long callback requests and conversations are kept (the purge
+                   command's default, and what people are told). Default: 30.
+
+Personal data (storage/crypto.py):
+SENDER_ID_SECRET   The key of SMS conversation ids (HMAC-SHA256 of the phone number).
+                   Default: generated once into ASSISTANT_DATA_DIR/sender-id.secret.
+DATA_ENCRYPTION_KEY  Fernet key(s), comma-separated, newest first: the first encrypts,
+                   all decrypt. Default: generated once into
+                   ASSISTANT_DATA_DIR/data-encryption.key.
+DATA_ENCRYPTION    "on" (default) or "off": off stores new data in plain text, only to
+                   measure what encryption costs (bench/privacy.py).
+
 ADMISSIONS_*, NOTIFY_*: notifications to the admissions team, at the end of this file.
 
 Several servers: point every server at the same PostgreSQL and Redis, e.g.
@@ -25,6 +39,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "var"
+DEFAULT_RETENTION_DAYS = 30
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'assistant.db'}"
 DEFAULT_TRACKER_STORE_URL = f"sqlite:///{DATA_DIR / 'conversations.db'}"
 SQLITE_PREFIX = "sqlite:///"
@@ -41,6 +56,24 @@ def tracker_store_url() -> str:
         or os.environ.get("DATABASE_URL")
         or DEFAULT_TRACKER_STORE_URL
     )
+
+
+def data_dir() -> Path:
+    """The folder of the generated keys."""
+    return Path(os.environ.get("ASSISTANT_DATA_DIR") or DATA_DIR)
+
+
+def retention_days() -> int:
+    """RETENTION_DAYS (default 30); a wrong value falls back to the default."""
+    try:
+        days = int(os.environ.get("RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+    except ValueError:
+        return DEFAULT_RETENTION_DAYS
+    return days if days >= 1 else DEFAULT_RETENTION_DAYS
+
+
+def encryption_on() -> bool:
+    return (os.environ.get("DATA_ENCRYPTION") or "on").strip().lower() != "off"
 
 
 def lock_store_url() -> Optional[str]:

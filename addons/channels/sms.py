@@ -10,7 +10,6 @@ Environment: TWILIO_AUTH_TOKEN, SMS_WEBHOOK_URL (read when the server starts).
 """
 
 import asyncio
-import hashlib
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -25,6 +24,7 @@ from twilio.request_validator import RequestValidator
 from addons.channels import texts as wording
 from addons.channels import typed_text
 from addons.channels.sms_text import sms_texts, to_gsm7, twiml
+from storage import crypto
 from storage import opt_outs as opt_out
 from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
@@ -41,9 +41,10 @@ class SmsOutput(CollectingOutputChannel):
         return SMS_CHANNEL
 
 
-def conversation_id(phone_number: str) -> str:
-    """The conversation id for a number: the number itself stays out of trackers and logs."""
-    return "sms-" + hashlib.sha256(phone_number.encode("utf-8")).hexdigest()[:32]
+def conversation_id(phone_number: str, secret: Optional[bytes] = None) -> str:
+    """The conversation id for a number: keyed (SENDER_ID_SECRET, storage/crypto.py), so
+    that the number stays out of trackers and logs and cannot be found by trying them all."""
+    return "sms-" + crypto.keyed_id(phone_number, secret)
 
 
 def _answer(texts: List[str]) -> HTTPResponse:
@@ -152,8 +153,9 @@ class SmsInput(InputChannel):
             collector,
             sender_id,
             input_channel=self.name(),
-            # For a callback request: "Call you at this number?" (never logged).
-            metadata={SMS_SENDER_NUMBER_KEY: sender},
+            # For a callback request: "Call you at this number?" (encrypted: it is kept
+            # with the conversation; never logged).
+            metadata={SMS_SENDER_NUMBER_KEY: crypto.encrypt(sender)},
         )
         await on_new_message(message)
         return await sms_texts(agent, collector.messages)

@@ -1,4 +1,19 @@
-"""Rasa's SQL tracker store, configured from TRACKER_STORE_URL (see storage/settings.py).
+"""Rasa's SQL tracker store, configured from TRACKER_STORE_URL (see storage/settings.py),
+with each event encrypted.
+
+Encryption: the `data` column (the whole event as JSON: what the person wrote, the
+answers, the SMS sender's metadata) is encrypted (storage/crypto.py). The columns
+`intent_name` and `action_name` are left empty, as an intent such as
+emergency_suicide says too much; `sender_id`, `type_name` and `timestamp` stay
+readable, for Rasa's session query, the retention purge and deletion. Events stored
+before encryption are read as they are, until `python -m admissions rotate-key`
+encrypts them.
+
+"Delete my data": action_delete_my_data ends with a Restarted event. The tracker is
+saved after the action has run, so deleting from the action would leave that turn's
+events behind; instead, when the events to save contain that action followed by a
+Restarted event, this store deletes every stored event of the conversation and saves
+none of them. The next message starts a new conversation.
 
 Rasa wraps every tracker store in a FailSafeTrackerStore: when the database
 fails, it silently carries on with a fresh in-memory conversation. This store
@@ -7,22 +22,37 @@ risk (without the conversation's content) and remembers it for the health check
 (addons/channels/rest.py: GET /webhooks/rest/health).
 """
 
+import json
 import logging
 import time
-from typing import Any, Optional
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, Restarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from storage import crypto
+from storage.names import DELETE_MY_DATA_ACTION
 from storage.settings import ensure_sqlite_folder, tracker_store_url
 
 logger = logging.getLogger(__name__)
 
 
+def erases_conversation(events: List[Event]) -> bool:
+    """True when these events hold a finished "delete my data": the action, then Restarted."""
+    deleting = False
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            deleting = deleting or event.action_name == DELETE_MY_DATA_ACTION
+        elif isinstance(event, Restarted) and deleting:
+            return True
+    return False
+
+
 class ConfiguredSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore on tracker_store_url(); endpoints.yml `type` for the tracker store."""
+    """SQLTrackerStore on tracker_store_url(), events encrypted; endpoints.yml `type`."""
 
     def __init__(self, domain: Optional[Domain] = None, **kwargs: Any) -> None:
         url = tracker_store_url()
@@ -36,7 +66,46 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         return await self._loudly("read", super().retrieve(sender_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self._loudly("save", super().save(tracker))
+        await self._loudly("save", self._save(tracker))
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions).all()
+            events = [json.loads(crypto.decrypt(row.data)) for row in rows]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            if erases_conversation(new_events):
+                erased = self._delete_rows(session, tracker.sender_id)
+                logger.info("A conversation was deleted on request (%d stored events).", erased)
+            else:
+                for event in new_events:
+                    session.add(self._row(tracker.sender_id, event.as_dict(), event.type_name))
+            session.commit()
+
+    def _row(self, sender_id: str, data: Dict[str, Any], type_name: str) -> Any:
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=None,
+            action_name=None,
+            data=crypto.encrypt(json.dumps(data)),
+        )
+
+    def _delete_rows(self, session: Any, sender_id: str) -> int:
+        return int(
+            session.query(self.SQLEvent)
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .delete(synchronize_session=False)
+        )
 
     async def _loudly(self, what: str, operation: Any) -> Any:
         try:
