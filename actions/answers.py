@@ -26,8 +26,20 @@ TIME_WORDS = re.compile(
 LEADING_YES = re.compile(r"^\W*(yes|yeah|yea|yep|yup|ya|y)\b", re.I)
 LEADING_NO = re.compile(r"^\W*(no|nope|nah|never|n)\b", re.I)
 MAX_FREE_TEXT = 80
+# A question back: asked with "?" or worded as one ("is it bad mixing them").
+QUESTION_START = re.compile(
+    r"^\W*(what|whats|why|how|is|isnt|are|can|could|should|shud|will|would|wont|do|does|"
+    r"did|who|where|am i|was|were)\b",
+    re.I,
+)
 
 Entities = Sequence[Dict[str, Any]]
+
+
+def is_question(text: Any) -> bool:
+    """Whether the message asks something, with or without a question mark."""
+    text = str(text or "").strip()
+    return text.endswith("?") or bool(QUESTION_START.match(text))
 
 
 def entity_values(entities: Entities, *types: str) -> List[str]:

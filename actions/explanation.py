@@ -192,12 +192,14 @@ def _moud_dose_unclear(s: Situation) -> bool:
     return s.moud and s.dose in (YES, *MAYBE)
 
 
-def _naloxone(s: Situation) -> bool:
-    """Any opioid, a break, or pills not from a pharmacy: naloxone and when to give it (911).
+def _naloxone_fits(s: Situation) -> bool:
+    """Any opioid, a break, or pills not from a pharmacy: naloxone and when to give it (911)."""
+    return s.opioids or s.opioid_break or s.street
 
-    About someone else the family block says it instead.
-    """
-    return (s.opioids or s.opioid_break or s.street) and not s.for_someone_else
+
+def _naloxone(s: Situation) -> bool:
+    """About someone else the family's naloxone block says it instead."""
+    return _naloxone_fits(s) and not s.for_someone_else
 
 
 def _reassurance_fits(s: Situation) -> bool:
@@ -294,6 +296,12 @@ BLOCKS: List[Block] = [
         _naloxone,
     ),
     Block(
+        "utter_explain_for_family_naloxone", True,
+        "The screening is about someone else, and naloxone fits (the rule above): keep it at "
+        "home; won't wake or breathe: call 911, give it, stay with them; it can wear off.",
+        lambda s: s.for_someone_else and _naloxone_fits(s),
+    ),
+    Block(
         "utter_explain_gabapentinoids", True,
         "Gabapentin or pregabalin (Lyrica) named, with opioids, benzos or drinking.",
         lambda s: s.gabapentinoids and (s.opioids or s.benzos or s.drinks),
@@ -311,10 +319,17 @@ BLOCKS: List[Block] = [
         lambda s: s.twitching and (s.benzos or s.drinks),
     ),
     Block(
-        "utter_explain_stopping_suddenly", True,
-        "Benzos now, stopped or cut back lately (or unclear), or heavy drinking most days, "
-        "stopped or cut back lately (or unclear). Not binge drinking alone.",
-        lambda s: s.benzos or s.heavy_drinking,
+        "utter_explain_stopping_benzos", True,
+        "Benzos now, stopped or cut back lately (or unclear): never stopped all at once, even "
+        "prescribed; already stopped, a doctor today; a seizure, 911.",
+        lambda s: s.benzos,
+    ),
+    Block(
+        "utter_explain_stopping_drinking", True,
+        "Heavy drinking most days (or unclear), not stopped or cut back: stop only with "
+        "medical help. Not after a stop (the alcohol-withdrawal block instead: \"don't stop "
+        "all at once\" could read as \"drink again\"), and not binge drinking alone.",
+        lambda s: s.heavy_drinking and not s.alcohol_stopped,
     ),
     Block(
         "utter_explain_pregnancy", True,
@@ -354,7 +369,8 @@ BLOCKS: List[Block] = [
         _dose_changed,
     ),
     Block(
-        "utter_explain_for_family", True, "The screening is about someone else.",
+        "utter_explain_for_family", True,
+        "The screening is about someone else: SAMHSA's helpline for families, and 988.",
         lambda s: s.for_someone_else,
     ),
     Block(

@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import own_words, sms_pages
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import SAFETY, explanation_blocks, sms_explanation_blocks
+from actions.not_understood import not_understood_response
 from actions.parsers import parse_answer
 from actions.questions import SELF_EXPLAINING, not_asked, says_something, screening_questions
 from actions.screening_form import implied_answers
@@ -91,7 +92,7 @@ class ActionFollowUp(Action):
         answers.update(updates)
         new_blocks = [b for b in sms_explanation_blocks(answers, words) if b not in said]
         if not updates and not new_blocks:
-            dispatcher.utter_message(response="utter_follow_up_unclear")
+            dispatcher.utter_message(response=not_understood_response(text))
             return []
         if new_blocks and tracker.get_latest_input_channel() == SMS_CHANNEL:
             # The most urgent that fit this turn; "MORE" brings the rest.

@@ -17,6 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import UNCLEAR
+from actions.not_understood import not_understood_response
 
 REQUESTED_SLOT = "requested_slot"
 # Actions between a person's message and the form reading it.
@@ -104,7 +105,10 @@ class CountingValidation(FormValidationAction, ABC):
         else:
             events = [SlotSet(slot, None)]
             if not hand_off and not quiet:
-                dispatcher.utter_message(response=f"utter_help_{slot}")
+                text = tracker.latest_message.get("text")
+                dispatcher.utter_message(
+                    response=not_understood_response(text, f"utter_help_{slot}")
+                )
         if hand_off:
             events.append(ActionExecutionRejected(self.form_name()))
         return events

@@ -57,6 +57,30 @@ NEGATED = re.compile(
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 # Never prescribed: a "no" that need not be asked.
 NEVER_PRESCRIBED = {"heroin", "kratom"}
+# Benzos stopped or cut, said before the questions.
+BENZOS_STOPPED = re.compile(
+    r"\b(stop\w*|quit\w*|ran out|run out|cut (?:back|down)|no more|finished|took (?:them|it) away)\b"
+)
+
+
+def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List[str]:
+    """A withdrawal danger told before the questions is not kept for the end.
+
+    Heavy drinking stopped, or benzos stopped, in the person's first messages:
+    seizures can come in the first days, so the warning comes before the
+    first question (and again in the explanation).
+    """
+    warnings: List[str] = []
+    for event in users:
+        parse = event.get("parse_data") or {}
+        text = str(event.get("text") or "").lower()
+        entities = parse.get("entities") or []
+        stopping = follow_up_answers("alcohol_heavy", text, entities).get("alcohol_stopped")
+        if answers.get("alcohol_heavy") == YES and stopping == YES:
+            warnings.append("utter_explain_alcohol_withdrawal")
+        if entity_values(entities, "benzodiazepine") and BENZOS_STOPPED.search(text):
+            warnings.append("utter_explain_stopping_benzos")
+    return list(dict.fromkeys(warnings))
 
 
 def implied_answers(
@@ -172,6 +196,12 @@ class ValidateScreeningForm(CountingValidation):
         answers = dict(tracker.slots)
         if tracker.get_slot(REQUESTED_SLOT) not in ALL_QUESTIONS:  # the screening starts
             events = self.said_before(tracker, domain)
+            told = {
+                **answers,
+                **{e["name"]: e["value"] for e in events if e.get("event") == "slot"},
+            }
+            for warning in early_warnings(self.before(tracker, domain), told):
+                dispatcher.utter_message(response=warning)
         elif not self.is_new_message(tracker) or intent_of(tracker) in self.ignored_intents(domain):
             return []  # resuming after a hand-off, or an emergency: nothing to read
         else:
@@ -186,20 +216,29 @@ class ValidateScreeningForm(CountingValidation):
             answers["opioid_prescribed"] = NO
         return events + [SlotSet(q, None) for q in not_asked(answers)]
 
+    def before(self, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        """The messages before the screening that may answer its questions.
+
+        Not emergencies (they were answered), and not a last message that only
+        started the screening ("yes"); one that told the problem ("my son has
+        twitching") counts.
+        """
+        skip = set(self.ignored_intents(domain))
+        users = messages_before_the_screening(tracker.events)
+        if users and parse_answer("start", users[-1].get("text") or "", [], None) == YES:
+            users = users[:-1]
+        return [
+            e
+            for e in users
+            if ((e.get("parse_data") or {}).get("intent") or {}).get("name") not in skip
+        ]
+
     def said_before(self, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """What the person said before the screening started counts: "my son's legs jerk"."""
         answers = dict(tracker.slots)
         events: List[EventType] = []
-        skip = set(self.ignored_intents(domain))
-        users = messages_before_the_screening(tracker.events)
-        # A last message that only started the screening ("yes") answers no question;
-        # one that told the problem ("my son has twitching") does.
-        if users and parse_answer("start", users[-1].get("text") or "", [], None) == YES:
-            users = users[:-1]
-        for event in users:
+        for event in self.before(tracker, domain):
             parse = event.get("parse_data") or {}
-            if (parse.get("intent") or {}).get("name") in skip:
-                continue
             text = event.get("text") or ""
             if not answers.get(SUBJECT) and subject_of(text):
                 answers[SUBJECT] = subject_of(text)

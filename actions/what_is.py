@@ -35,6 +35,8 @@ OTHER_RESPONSES = {
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 CLASS_STEMS = ("opioid", "opiate", "benzo")
 UNKNOWN = "utter_what_is_unknown"
+# The word for the twitching itself, asked as "what is myoclonus".
+MYOCLONUS = re.compile(r"myoclon|mioclon", re.I)
 CLASS_ANSWERS = {"opioid": "utter_what_are_opioids", "benzodiazepine": "utter_what_are_benzos"}
 NAME_QUESTIONS = {"opioid": "opioid_names", "benzodiazepine": "benzo_names"}
 
@@ -108,6 +110,8 @@ class ActionWhatIs(Action):
             if response and entity.get("value") not in answered:
                 answered.add(entity.get("value"))
                 dispatcher.utter_message(response=response, substance=substance_said(text, entity))
-        if not answered:
+        if not answered and MYOCLONUS.search(text):
+            dispatcher.utter_message(response="utter_faq/myoclonus")
+        elif not answered:
             dispatcher.utter_message(response=class_answer(tracker.latest_message.get("entities")))
         return []

@@ -77,8 +77,8 @@ def test_the_last_answer_brings_the_chosen_explanation_and_hand_off(assistant: A
     person.answers("yes", "oxycontin", "yes", "no", "yes", "klonopin", "yes", "yes", "no")
     reply = person.says("nope")
     chosen = explanation_blocks(assistant.tracker(person.sender)["slots"])
-    # Opioids with benzos: the breathing danger, and not stopping benzos suddenly.
-    assert {"utter_explain_mixing", "utter_explain_stopping_suddenly"} <= set(chosen)
+    # Opioids with benzos, both prescribed: the breathing danger, and not stopping benzos suddenly.
+    assert {"utter_explain_mixing_prescribed", "utter_explain_stopping_benzos"} <= set(chosen)
     assert "utter_explain_sleep_starts" not in chosen  # all the time, not only falling asleep
     for block in chosen:
         assert says(reply, block), block

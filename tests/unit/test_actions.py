@@ -114,7 +114,7 @@ def test_every_explanation_block_is_a_response_in_the_content() -> None:
 def test_opioids_with_benzos_get_the_breathing_warning() -> None:
     blocks = explanation_blocks({"opioid_use": YES, "benzo_use": YES})
     assert "utter_explain_mixing" in blocks
-    assert "utter_explain_stopping_suddenly" in blocks
+    assert "utter_explain_stopping_benzos" in blocks
 
 
 def test_no_substances_gets_no_substance_warnings() -> None:
@@ -132,7 +132,7 @@ def test_no_substances_gets_no_substance_warnings() -> None:
 
 
 def test_heavy_drinking_gets_the_stopping_suddenly_warning() -> None:
-    assert "utter_explain_stopping_suddenly" in explanation_blocks({"alcohol_heavy": YES})
+    assert "utter_explain_stopping_drinking" in explanation_blocks({"alcohol_heavy": YES})
 
 
 def test_the_dangers_come_before_the_background() -> None:

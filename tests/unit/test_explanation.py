@@ -46,7 +46,8 @@ WEB = "rest"
 MAX_WEB_WORDS = 175
 MAX_SMS_TURNS = 10
 # Blocks whose "you" is the person writing, whoever the screening is about.
-WRITER_BLOCKS = {*WEB_ONLY, "utter_explain_for_family", "utter_explain_hope", MORE_PROMPT,
+WRITER_BLOCKS = {*WEB_ONLY, "utter_explain_for_family", "utter_explain_for_family_naloxone",
+                 "utter_explain_hope", MORE_PROMPT,
                  NOTHING_MORE}  # fmt: skip
 YOU = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
 PRONOUNS = {
@@ -171,13 +172,13 @@ CASES = [
          must_not=("your clinic",)),
     Case("methadone-with-benzos",
          {**opioids("methadone"), **benzos("clonazepam", benzo_with_opioids=YES)},
-         must=("keep taking", "slow or stop breathing", "can cause seizures")),
+         must=("keep taking", "stop breathing", "can cause seizures")),
     Case("street-buprenorphine", opioids("buprenorphine", prescribed=NO),
          must=("never use alone",), must_not=("keep taking your",)),
     # Other substances
     Case("kratom-only", {**opioids("kratom", prescribed=NO), "other_substances": ["kratom"]},
          must=("kratom", "dependence", "not an approved treatment"),
-         must_not=("slow or stop breathing", "fentanyl"), common=True),
+         must_not=("stop breathing", "fentanyl"), common=True),
     Case("gabapentin-with-opioids", {**opioids("oxycodone"), "other_substances": ["gabapentin"]},
          must=("gabapentin", "breathing problems"), common=True),
     Case("gabapentin-alone", {"other_substances": ["gabapentin"]}, must_not=("gabapentin",),
@@ -191,11 +192,11 @@ CASES = [
          must=("chest pain", "fentanyl", "naloxone")),
     # Benzodiazepines and alcohol
     Case("prescribed-benzos-only", benzos("clonazepam"), must=("can cause seizures", "medical help"),
-         must_not=("fentanyl", "slow or stop breathing"), common=True),
+         must_not=("fentanyl", "stop breathing"), common=True),
     Case("street-xanax", benzos("alprazolam", prescribed=NO),
          must=("fentanyl", "pharmacy", "can cause seizures"), common=True),
     Case("benzos-with-heavy-drinking", {**benzos("lorazepam"), **alcohol(YES, NO)},
-         must=("never safe", "can cause seizures"), must_not=("slow or stop breathing",),
+         must=("never safe", "can cause seizures"), must_not=("stop breathing",),
          common=True),
     Case("benzos-with-binge-drinking", {**benzos("diazepam"), **alcohol("binge")},
          must=("never safe",), common=True),
@@ -205,23 +206,25 @@ CASES = [
          must=("keep taking it as prescribed", "don't stop suddenly"),
          must_not=("on your own for", "risky"), common=True),
     Case("opioids-and-heavy-drinking", {**opioids("oxycodone"), **alcohol(YES, NO)},
-         must=("slow or stop breathing", "can cause seizures"), common=True),
+         must=("stop breathing", "can cause seizures"), common=True),
     Case("opioids-and-binge-drinking", {**opioids("oxycodone"), **alcohol("binge")},
-         must=("slow or stop breathing", "never mix"), must_not=("can cause seizures",),
+         must=("stop breathing", "never safe"), must_not=("can cause seizures",),
          common=True),
     Case("binge-drinking-only", alcohol("binge"), must_not=("can cause seizures", "dts"),
          common=True),
     Case("heavy-drinking-not-stopped", alcohol(YES, NO),
-         must=("can cause seizures", "medical help"), must_not=("dts",), common=True),
+         must=("can cause seizures", "medical help"), must_not=("first 2 days", "stopped or cut back"),
+         common=True),
     Case("heavy-drinking-stopped", alcohol(YES, YES), must=("dts", "after the last drink", "911"),
          common=True),
-    Case("drinking-unclear-stopped", alcohol(NOT_SURE, YES), must=("dts", "can cause seizures")),
+    Case("drinking-unclear-stopped", alcohol(NOT_SURE, YES), must=("dts", "seizures"),
+         must_not=("cut down or stop only",)),
     Case("drinking-and-stopping-unclear", alcohol(UNCLEAR, UNCLEAR),
-         must=("dts", "can cause seizures")),
+         must=("dts", "seizures")),
     Case("all-three",
          {**twitch("all_the_time"), **opioids("oxycodone", prescribed=NO),
           **benzos("alprazolam", prescribed=NO, benzo_with_opioids=YES), **alcohol(YES, NO)},
-         must=("slow or stop breathing", "fentanyl", "can cause seizures", "naloxone"),
+         must=("stop breathing", "fentanyl", "can cause seizures", "naloxone"),
          must_not=NOT_FOR_STREET),
     # Unclear answers to the safety questions: the warning, phrased conditionally
     Case("opioids-not-sure", {"opioid_use": NOT_SURE}, must=("naloxone", "fentanyl"),
@@ -263,7 +266,7 @@ CASES = [
          common=True),
     Case("daughter-pregnant-drinking",
          {**alcohol(YES, YES), "screening_for": "she"}, words=("my daughter is pregnant",),
-         must=("pregnancy", "dts", "only with medical help")),
+         must=("pregnancy", "dts", "doctor")),
     # Selection rules: one case or more each
     # stopped or cut back heavy drinking: the alcohol-withdrawal block first, by SMS too.
     Case("c1-street-xanax-stopped-drinking-2-days-ago",
@@ -281,13 +284,13 @@ CASES = [
     # benzos or heavy drinking with twitching: withdrawal, not "common in healthy people".
     Case("c2-benzos-with-twitching", {**twitch("at_rest"), **benzos("clonazepam")},
          must=("can be withdrawal", "seizures", "doctor today", "911",
-               "already stopped"),
+               "stopped or cut back"),
          must_not=("common in healthy people",), common=True),
     Case("c2-heavy-drinking-with-twitching", {**twitch("random"), **alcohol(YES, NO)},
-         must=("can be withdrawal", "doctor today", "already stopped"),
+         must=("can be withdrawal", "doctor today", "only with medical help"),
          must_not=("common in healthy people",), common=True),
     Case("c2-benzos-unclear-twitching-unclear", {"twitching": UNCLEAR, "benzo_use": UNCLEAR},
-         must=("can be withdrawal", "already stopped"), must_not=("common in healthy people",)),
+         must=("can be withdrawal", "stopped or cut back"), must_not=("common in healthy people",)),
     Case("c2-brother-on-benzos-twitching",
          {**twitch("at_rest"), **benzos("alprazolam"), "screening_for": "he"},
          must=("doctor today", "only with medical help", "taking", "away", "seeing things",
@@ -297,23 +300,23 @@ CASES = [
     # sourced for prescribed medicines, benzos and daily heavy drinking only; by SMS too,
     # "don't stop a prescribed drug" is kept.
     Case("m2-opioids-with-benzos", {**opioids("oxycodone"), **benzos("diazepam", prescribed=NO)},
-         must=("slow or stop breathing", "never mix", "medical help", "prescribed"),
+         must=("stop breathing", "never safe", "medical help", "prescribed"),
          must_not=("don't stop any of them",)),
-    # Both prescribed: "never mix" would contradict their doctors.
+    # Both prescribed: "never safe" would contradict their doctors.
     Case("opioids-and-benzos-both-prescribed", {**twitch("at_rest"), **opioids("oxycodone"),
                                                 **benzos("clonazepam")},
-         must=("slow or stop breathing", "each of your doctors", "don't stop either one",
+         must=("stop breathing", "each of your doctors", "don't stop either one",
                "tell your prescriber about the twitching"),
-         must_not=("never mix", "never safe")),
+         must_not=("never safe", "never safe")),
     Case("father-on-prescribed-opioids-and-benzos",
          {**opioids("hydrocodone"), **benzos("lorazepam"), "screening_for": "he"},
-         must=("each of his doctors", "he shouldn't stop either one"), must_not=("never mix",)),
+         must=("each of his doctors", "he shouldn't stop either one"), must_not=("never safe",)),
     # Opioids, and drinking already stopped: withdrawal care today, not "don't stop
     # drinking all at once" (it could read as "drink again").
     Case("heroin-relapse-drinking-stopped-2-days",
          {**opioids("heroin", prescribed=NO, dose="restarted"), **alcohol(YES, YES)},
-         must=("slow or stop breathing", "medical help for withdrawal today", "tolerance", "dts"),
-         must_not=("never mix", "daily drinking alone"), first="utter_explain_alcohol_withdrawal"),
+         must=("stop breathing", "medical help for withdrawal today", "tolerance", "dts"),
+         must_not=("never safe", "daily drinking alone"), first="utter_explain_alcohol_withdrawal"),
     Case("sister-on-fentanyl-drinking-stop-unclear",
          {**opioids("fentanyl", prescribed=NO), **alcohol(YES, UNCLEAR), "screening_for": "she"},
          must=("if she stopped or cut back", "medical help for withdrawal today")),
@@ -350,11 +353,11 @@ CASES = [
     Case("blues-said-opioids-no-with-liquor",
          {**twitch("falling_asleep"), **alcohol(YES, NO), "screening_for": "he"},
          words=("he do blues n drink henny",),
-         must=("fentanyl", "slow or stop breathing"), must_not=("sleep starts",)),
+         must=("fentanyl", "stop breathing"), must_not=("sleep starts",)),
     # Still drinking, not cutting back: the breathing danger of the mix comes first.
     Case("prescribed-oxy-with-twelve-pack-nightly",
          {**twitch("at_rest"), **opioids("oxycodone"), **alcohol(YES, NO)},
-         must=("slow or stop breathing",),
+         must=("stop breathing",),
          first="utter_explain_mixing"),
     # A dose raised, not cut: no break, no tolerance warning, no taper advice.
     Case("prescribed-tramadol-raised",
@@ -431,7 +434,7 @@ CASES = [
           **alcohol(YES, YES), "other_substances": ["gabapentin", "cocaine", "kratom"],
           "screening_for": "she"},
          words=("she is pregnant and dopesick",),
-         must=("tolerance", "fentanyl", "slow or stop breathing", "dts", "pregnancy", "kratom")),
+         must=("tolerance", "fentanyl", "stop breathing", "dts", "pregnancy", "kratom")),
 ]  # fmt: skip
 
 

@@ -67,8 +67,11 @@ def test_a_no_to_drinking_read_from_a_story_is_asked_again() -> None:
     from actions.screening_form import told_in_own_words
 
     beer = [{"entity": "alcohol", "value": "alcohol"}]
-    story = "He drink much beer, every day 10 or 12. He stop 2 days"
+    story = "my husband doesnt drink much beer but his legs jerk"
     assert "alcohol_heavy" not in told_in_own_words(story, beer, {"twitching": "yes"})
+    # Ten or twelve a day is heavy drinking, said in any English.
+    story = "He drink much beer, every day 10 or 12. He stop 2 days"
+    assert told_in_own_words(story, beer, {"twitching": "yes"})["alcohol_heavy"] == "yes"
 
 
 def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
@@ -76,3 +79,44 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
 
     assert subject_of("I am 71. My hand has been twitching. My grandson found your website") is None
     assert subject_of("my son keeps twitching") == "he"
+
+
+def test_a_question_back_reads_as_one_with_or_without_a_question_mark() -> None:
+    from actions.answers import is_question
+
+    for text in (
+        "is it bad mixing them w beer",
+        "could caffeine cause it?",
+        "whats myoclonus",
+        "how do i delete this convo",
+        "will they call the cops",
+    ):
+        assert is_question(text), text
+    for text in (
+        "my legs jerk at night",
+        "when im falling asleep",
+        "no",
+        "ya sometimes same night",
+    ):
+        assert not is_question(text), text
+
+
+async def test_after_the_explanation_a_question_without_an_answer_is_answered_honestly() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.follow_up import ActionFollowUp
+    from tests.support.content import domain
+
+    async def said_to(text: str) -> list:
+        message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": []}
+        tracker = Tracker("t", {"twitching": "yes", "opioid_use": "no", "benzo_use": "no",
+                                "alcohol_heavy": "no", "screening_explained": True},
+                          message, [{"event": "user", "text": text, "parse_data": message}],
+                          False, None, None, "action_listen")  # fmt: skip
+        dispatcher = CollectingDispatcher()
+        await ActionFollowUp().run(dispatcher, tracker, domain())
+        return [m.get("response") for m in dispatcher.messages]
+
+    assert await said_to("could the moon be doing this?") == ["utter_question_for_admissions"]
+    assert await said_to("purple monkey dishwasher") == ["utter_follow_up_unclear"]

@@ -117,6 +117,18 @@ async def test_an_unclear_answer_is_asked_again_with_help() -> None:
     assert slots["requested_slot"] == "opioid_use"
 
 
+async def test_a_question_it_cannot_answer_gets_an_honest_answer_and_the_question_again() -> None:
+    slots, said_, rejected = await validate(
+        reading(
+            "could the moon be doing this?",
+            "twitch_timing",
+            slots={"twitching": YES, "twitch_location": ["legs"]},
+        )
+    )
+    assert said_ == ["utter_question_for_admissions"] and not rejected
+    assert slots["twitch_timing"] is None and slots["requested_slot"] == "twitch_timing"
+
+
 async def test_after_two_asks_the_question_is_recorded_unclear_and_the_next_comes() -> None:
     slots, said_, _ = await validate(
         reading("purple monkey", "opioid_use", slots={"twitching": NO}, asks=2)
@@ -302,6 +314,33 @@ async def test_what_was_said_before_the_screening_counts() -> None:
     assert slots["twitching"] == YES and slots["twitch_location"] == ["legs"]
     assert slots["twitch_timing"] == ["falling_asleep"]  # "at night", said before
     assert slots["requested_slot"] == "twitch_duration"
+
+
+def before_the_questions(text: str, entities: List[Dict[str, Any]]) -> Tracker:
+    events = [
+        {"event": "user", "text": text,
+         "parse_data": {"intent": {"name": "inform"}, "entities": entities}},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "action", "name": FORM},
+    ]  # fmt: skip
+    slots_in = {name: None for name in DOMAIN["slots"]}
+    return Tracker("test", slots_in, {"text": "yes"}, events, False, None, {}, FORM)
+
+
+async def test_a_withdrawal_danger_told_first_is_warned_about_before_the_questions() -> None:
+    text = "my husband drinks 10 or 12 beers every day. he stopped 2 days ago and his legs shake"
+    beer = entity("alcohol", "alcohol", "beers", text.index("beers"))
+    _, said_, _ = await validate(before_the_questions(text, [beer]))
+    assert said_ == ["utter_explain_alcohol_withdrawal"]
+    text = "my son stopped his xanax yesterday and his legs jerk"
+    xanax = entity("benzodiazepine", "alprazolam", "xanax", text.index("xanax"))
+    _, said_, _ = await validate(before_the_questions(text, [xanax]))
+    assert said_ == ["utter_explain_stopping_benzos"]
+    # Still drinking, or benzos taken as usual: the questions come first.
+    text = "my husband drinks 10 or 12 beers every day and his legs shake"
+    beer = entity("alcohol", "alcohol", "beers", text.index("beers"))
+    _, said_, _ = await validate(before_the_questions(text, [beer]))
+    assert said_ == []
 
 
 async def test_a_first_message_that_says_someone_twitches_answers_the_first_question() -> None:
