@@ -31,7 +31,8 @@ from admissions.__main__ import main
 from storage import callbacks as store
 from storage import conversations, crypto, log_privacy, opt_outs, outbox
 from storage.callbacks import CallbackRequest, utc_now
-from storage.settings import EMAIL, WEBHOOK
+from storage.settings import DEFAULT_RETENTION_DAYS, EMAIL, WEBHOOK
+from tests.support.content import slot_defaults
 from tests.unit.test_admissions_store import POSTGRES_URL, reachable
 
 NAME = "Marguerite"
@@ -418,3 +419,10 @@ def test_the_filter_applies_to_every_handler(capsys: Any) -> None:
         library.removeHandler(handler)
     out = capsys.readouterr().out
     assert NAME not in out and PHONE not in out and log_privacy.MASK in out
+
+
+# --- Wording -------------------------------------------------------------------------------
+
+
+def test_the_retention_slot_says_the_default_retention_setting() -> None:
+    assert slot_defaults()["retention_days"] == str(DEFAULT_RETENTION_DAYS)
