@@ -1791,3 +1791,12 @@ def test_stopping_lately_counts_as_recent_use(question: str) -> None:
     # The gateway questions ask about now or a recent stop: withdrawal and lost tolerance.
     assert parse_answer(question, "Stopped or cut back", [], None) == "yes"
     assert parse_answer(question, "stopped lately", [], None) == "yes"
+
+
+def test_a_stop_dated_by_a_weekday_or_in_the_next_sentence_is_recent() -> None:
+    # "quit on friday. so 3 days ago" was read as not heavy, and the person was
+    # told about sleep starts instead of alcohol withdrawal.
+    text = "i was drinking about a bottle of wine a night for a couple years, i quit on friday. so 3 days ago"
+    wine = [{"entity": "alcohol", "value": "alcohol"}]
+    assert parse_answer("alcohol_heavy", text, wine, None) == "yes"
+    assert parse_answer("alcohol_stopped", text, wine, None) == "yes"
