@@ -9,15 +9,16 @@ for, not said before, are said now. The conversation never ends on its own.
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import own_words, sms_pages
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import SAFETY, explanation_blocks, sms_explanation_blocks
-from actions.not_understood import not_understood_response
+from actions.not_understood import CALLBACK_FORM, phone_number_in
 from actions.parsers import parse_answer
+from actions.question_back import not_understood_response
 from actions.questions import SELF_EXPLAINING, not_asked, says_something, screening_questions
 from actions.screening_form import implied_answers
 from storage.names import SMS_CHANNEL
@@ -92,6 +93,8 @@ class ActionFollowUp(Action):
         answers.update(updates)
         new_blocks = [b for b in sms_explanation_blocks(answers, words) if b not in said]
         if not updates and not new_blocks:
+            if phone_number_in(text):  # "can someone call me? 410 555 0123": a request
+                return [FollowupAction(CALLBACK_FORM)]
             dispatcher.utter_message(response=not_understood_response(text))
             return []
         if new_blocks and tracker.get_latest_input_channel() == SMS_CHANNEL:

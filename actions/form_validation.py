@@ -17,7 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.answers import UNCLEAR
-from actions.not_understood import not_understood_response
+from actions.question_back import not_understood_response
 
 REQUESTED_SLOT = "requested_slot"
 # Actions between a person's message and the form reading it.

@@ -1,27 +1,28 @@
-"""A message the assistant did not understand.
+"""A message the assistant did not understand, outside the screening questions.
 
-A question it has no answer for gets an honest one (a doctor or admissions
-can answer it) instead of "I didn't follow", which reads as being ignored.
+A question gets an honest answer (actions/question_back.py); a phone number is
+someone asking to be called; anything else, how to go on.
 """
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import is_question
+from actions.callback import e164
+from actions.question_back import not_understood_response
 
-QUESTION_FOR_ADMISSIONS = "utter_question_for_admissions"
+CALLBACK_FORM = "callback_form"
 
 
-def not_understood_response(text: Any, otherwise: str = "utter_follow_up_unclear") -> str:
-    return QUESTION_FOR_ADMISSIONS if is_question(text) else otherwise
+def phone_number_in(text: Any) -> bool:
+    """A number in a message nobody understood is someone asking to be called."""
+    return e164(text) is not None
 
 
 class ActionNotUnderstood(Action):
-    """Outside the screening questions: the question answer, or how to go on."""
-
     def name(self) -> Text:
         return "action_not_understood"
 
@@ -29,5 +30,7 @@ class ActionNotUnderstood(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         text = tracker.latest_message.get("text")
+        if phone_number_in(text):
+            return [FollowupAction(CALLBACK_FORM)]
         dispatcher.utter_message(response=not_understood_response(text, "utter_default"))
         return []

@@ -34,6 +34,8 @@ class SubjectWords:
         self.reporting: FrozenSet[str] = frozenset(data["reporting"])
         self.writer: FrozenSet[str] = frozenset(data["writer"])
         self.helping: FrozenSet[str] = frozenset(data["helping"])
+        self.outsider_before: FrozenSet[str] = frozenset(data["outsider_before"])
+        self.outsider_after: FrozenSet[str] = frozenset(data["outsider_after"])
 
 
 @lru_cache(maxsize=None)
@@ -49,7 +51,7 @@ def subject_of(text: str) -> Optional[str]:
     starts = [0] + [
         _after_describing(tokens, i + 1, words)
         for i, token in enumerate(tokens)
-        if token in words.possessive
+        if token in words.possessive and not (i and tokens[i - 1] in words.outsider_before)
     ]
     for start in starts:
         for phrase, pronoun in words.relations:
@@ -82,6 +84,8 @@ def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
     window = after[:REPORTING_WINDOW]
     if any(token in words.helping for token in window):
         return True  # "my grandson found your website"
+    if any(token in words.outsider_after for token in after[:4]):
+        return True  # "my parents cant find out": kept from them, not about them
     for i, token in enumerate(window):
         if token in words.reporting:
             return any(word in words.writer for word in after[i + 1 : i + 3])

@@ -79,6 +79,11 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
 
     assert subject_of("I am 71. My hand has been twitching. My grandson found your website") is None
     assert subject_of("my son keeps twitching") == "he"
+    # Someone it is kept from, or lived with, is not who it is about.
+    assert subject_of("can i get help without my parents knowing? im 16") is None
+    assert subject_of("i live with my parents and my legs twitch") is None
+    assert subject_of("my dad doesnt know i use") is None
+    assert subject_of("my mom takes xanax and her legs jerk") == "she"
 
 
 def test_a_question_back_reads_as_one_with_or_without_a_question_mark() -> None:
@@ -120,3 +125,22 @@ async def test_after_the_explanation_a_question_without_an_answer_is_answered_ho
 
     assert await said_to("could the moon be doing this?") == ["utter_question_for_admissions"]
     assert await said_to("purple monkey dishwasher") == ["utter_follow_up_unclear"]
+
+
+async def test_after_the_explanation_a_number_nobody_understood_starts_the_callback() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.follow_up import ActionFollowUp
+    from tests.support.content import domain
+
+    text = "Thank you dear. Can you have someone call me? My number is 410 555 0123"
+    message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": []}
+    slots = {"twitching": "yes", "opioid_use": "no", "benzo_use": "no", "alcohol_heavy": "no",
+             "screening_explained": True}  # fmt: skip
+    tracker = Tracker("t", slots, message, [{"event": "user", "text": text, "parse_data": message}],
+                      False, None, None, "action_listen")  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = await ActionFollowUp().run(dispatcher, tracker, domain())
+    assert events == [{"event": "followup", "name": "callback_form", "timestamp": None}]
+    assert dispatcher.messages == []
