@@ -88,7 +88,8 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
             else:
                 for event in new_events:
                     session.add(self._row(tracker.sender_id, event.as_dict(), event.type_name))
-                logger.debug("Stored %d new event(s) of a conversation.", len(new_events))
+                if new_events:
+                    logger.debug("Stored %d new event(s) of a conversation.", len(new_events))
             session.commit()
 
     def _row(self, sender_id: str, data: Dict[str, Any], type_name: str) -> Any:
