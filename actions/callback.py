@@ -160,18 +160,10 @@ def contact_details(texts: List[str]) -> Dict[str, str]:
     return told
 
 
-def texts_since_the_request(tracker: Tracker) -> List[str]:
-    """The person's messages since the callback form started, and the one that started it."""
-    texts: List[str] = []
-    started = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-            if started:
-                break
-        elif event.get("event") == "active_loop" and event.get("name") == "callback_form":
-            started = True
-    return texts
+def texts_newest_first(tracker: Tracker) -> List[str]:
+    """The person's messages, newest first: details said at the start count too
+    ("name is Chris call me at 2125550147 after 6pm", then "2" for the number)."""
+    return [str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"]
 
 
 def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
@@ -238,7 +230,7 @@ class ValidateCallbackForm(CountingValidation):
         """Once consent is given, the details already said are not asked again."""
         if updates.get(CONSENT, tracker.get_slot(CONSENT)) != answers.YES:
             return {}
-        told = contact_details(texts_since_the_request(tracker))
+        told = contact_details(texts_newest_first(tracker))
         return {
             slot: value
             for slot, value in told.items()

@@ -171,7 +171,9 @@ def test_details_given_with_the_request_are_not_asked_again(assistant: Any) -> N
     assert says(reply, "utter_callback_received")
     [request] = person.requests()
     assert (request["first_name"], request["phone"], request["best_time"]) == (
-        "Linda", "+17035550199", "any time today"
+        "Linda",
+        "+17035550199",
+        "any time today",
     )
 
 
@@ -184,5 +186,23 @@ def test_the_rest_of_the_details_after_the_name_are_kept(assistant: Any) -> None
     assert says(person.says("Tom, 571 555 0143, evenings"), "utter_callback_received")
     [request] = person.requests()
     assert (request["first_name"], request["phone"], request["best_time"]) == (
-        "Tom", "+15715550143", "evenings"
+        "Tom",
+        "+15715550143",
+        "evenings",
+    )
+
+
+def test_details_said_in_the_first_message_are_kept_for_a_later_request(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says(
+        "im jerking awake every night n i take suboxone. name is Chris call me at 2125550147 after 6pm"
+    )
+    person.says("no, just the number")
+    assert says(person.says("i wanted a call back"), "utter_ask_callback_consent")
+    assert says(person.says("yes"), "utter_callback_received")
+    [request] = person.requests()
+    assert (request["first_name"], request["phone"], request["best_time"]) == (
+        "Chris",
+        "+12125550147",
+        "after 6pm",
     )
