@@ -426,3 +426,47 @@ def test_the_filter_applies_to_every_handler(capsys: Any) -> None:
 
 def test_the_retention_slot_says_the_default_retention_setting() -> None:
     assert slot_defaults()["retention_days"] == str(DEFAULT_RETENTION_DAYS)
+
+
+def test_a_postgresql_table_from_before_encryption_is_widened_and_keeps_its_rows() -> None:
+    problem = reachable(POSTGRES_URL)
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at TEST_POSTGRES_URL is unreachable ({problem})")
+        pytest.skip(f"PostgreSQL at TEST_POSTGRES_URL is unreachable ({problem})")
+    schema = f"before_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, future=True)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        connection.execute(
+            sa.text(
+                f"CREATE TABLE {schema}.callback_requests (id SERIAL PRIMARY KEY,"
+                " created_at TIMESTAMP NOT NULL, status VARCHAR(16) NOT NULL,"
+                " contacted_at TIMESTAMP, first_name VARCHAR(80) NOT NULL,"
+                " phone VARCHAR(20) NOT NULL, best_time VARCHAR(120) NOT NULL,"
+                " channel VARCHAR(32) NOT NULL, conversation_id VARCHAR(255) NOT NULL,"
+                " emergency_answer_shown BOOLEAN NOT NULL, summary JSON NOT NULL)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                f"INSERT INTO {schema}.callback_requests (created_at, status, first_name, phone,"
+                " best_time, channel, conversation_id, emergency_answer_shown, summary)"
+                " VALUES (now(), 'new', :name, :phone, 'noon', 'rest', 'old', false, :summary)"
+            ),
+            {"name": NAME, "phone": PHONE, "summary": json.dumps({"a": ANSWER})},
+        )
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    try:
+        new_id = store.save(new_request(), url, channels=[])
+        found = {r["id"]: r for r in store.find(url)}
+        assert found[new_id]["phone"] == PHONE
+        assert [r["summary"] for r in found.values() if r["conversation_id"] == "old"] == [
+            {"a": ANSWER}
+        ]
+        assert NAME not in stored_text(url, "callback_requests", "WHERE id = :id", id=new_id)
+    finally:
+        store._engine(url).dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
