@@ -137,7 +137,7 @@ bench: bench-train bench-latency bench-load bench-startup
 bench-train: .venv  ## training from scratch, beside a stock `rasa init` bot (bench/results/train_time.json)
 	python -m bench.train_time
 
-bench-latency: prepare  ## REST latency and Rasa server memory over 200 messages
+bench-latency: prepare  ## REST latency and server memory over 200 messages, beside a stock `rasa init` bot (bench/results/latency.json)
 	python -m bench.latency
 
 bench-load: prepare  ## Locust: 50 people screening at once over REST (bench/results/load.json)
