@@ -16,14 +16,17 @@ import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions.privacy import ActionDeleteMyData
 from addons.channels.sms import conversation_id
 from addons.stores.tracker_store import ConfiguredSQLTrackerStore
 from admissions import keys, retention
@@ -470,3 +473,56 @@ def test_a_postgresql_table_from_before_encryption_is_widened_and_keeps_its_rows
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+# --- The delete action ---------------------------------------------------------------------
+
+
+def sms_tracker(sender: str, request: str, number: str) -> Tracker:
+    metadata = {"sms_sender_number": crypto.encrypt(number)}
+    asked = {"intent": {"name": "delete_my_data"}, "metadata": metadata}
+    yes = {"intent": {"name": "affirm"}, "metadata": metadata, "text": "yes"}
+    events = [
+        {"event": "user", "text": request, "parse_data": asked, "input_channel": "sms"},
+        {"event": "bot", "metadata": {"utter_action": "utter_ask_delete_data"}},
+        {"event": "user", "text": "yes", "parse_data": yes, "input_channel": "sms"},
+    ]
+    return Tracker(sender, {}, {**yes, "metadata": metadata}, events, False, None, {}, None)
+
+
+def deleted(tracker: Tracker) -> Tuple[List[str], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionDeleteMyData().run(dispatcher, tracker, {}))
+    return [m["response"] for m in dispatcher.messages], events
+
+
+@pytest.mark.parametrize(
+    "request_text, forgets",
+    [("delete my data and forget i opted out", True), ("delete my data", False)],
+)
+def test_on_sms_the_opt_out_is_forgotten_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request_text: str, forgets: bool
+) -> None:
+    url = f"sqlite:///{tmp_path / 'assistant.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    sender = conversation_id(PHONE)
+    store.save(new_request(sender), url, channels=[EMAIL])
+    opt_outs.opt_out(PHONE)  # an opt-out from before (the number texted START since)
+
+    said, events = deleted(sms_tracker(sender, request_text, PHONE))
+
+    assert said[:2] == ["utter_data_deleted", "utter_data_deleted_callback"]
+    assert ("utter_data_deleted_opt_out" in said) is forgets
+    assert opt_outs.is_opted_out(PHONE) is not forgets
+    assert store.find(url) == []
+    assert [e["event"] for e in events] == ["restart", "followup"]
+
+
+def test_a_database_failure_deletes_nothing_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "delete_for_conversation", broken_database)
+    said, events = deleted(sms_tracker("sms-x", "forget me", PHONE))
+    assert said == ["utter_data_delete_failed"] and events == []
+
+
+def broken_database(*_: Any) -> store.Erased:
+    raise sa.exc.OperationalError("DELETE", {}, Exception("database is locked"))
