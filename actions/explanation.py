@@ -118,6 +118,7 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
         dose=dose,
         opioid_break=(
             (opioids and dose in BREAKS)
+            or (opioid_use in MAYBE and not kratom_only)  # "or did you stop lately?" unclear
             or opioids_past
             or ("break" in said and (opioids or opioid_use in (PAST, None)))
         ),
@@ -245,7 +246,9 @@ BLOCKS: List[Block] = [
     Block(
         "utter_explain_lost_tolerance", True,
         "Opioids: a dose cut, a stop, a restart or relapse, a change or an unclear answer about "
-        "it; or past opioid use; or detox, jail, rehab or relapse in their own words. Not when "
+        "it; opioid use itself not sure, skipped or unclear (the question asks about a recent "
+        "stop too); or past opioid use; or detox, jail, rehab or relapse in their own words. "
+        "Not when "
         "all the opioids are prescribed (the next block instead: no \"start low\").",
         lambda s: s.opioid_break and not _lost_tolerance_prescribed(s),
     ),

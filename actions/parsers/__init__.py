@@ -78,11 +78,19 @@ def names_given(answer: Any) -> bool:
 
 
 _DOSE = ("opioid_dose_change", substances.dose_change, DOSE_CHANGES.__contains__)
+_PRESCRIBED = {common.YES, common.NO, "some"}.__contains__
+_OPIOID_PRESCRIBED = ("opioid_prescribed", substances.prescription_said, _PRESCRIBED)
+_BENZO_PRESCRIBED = ("benzo_prescribed", substances.prescription_said, _PRESCRIBED)
 FOLLOW_UPS: Dict[str, List[Tuple[str, Parser, Told]]] = {
-    "opioid_use": [("opioid_names", PARSERS["opioid_names"], names_given), _DOSE],
-    "opioid_names": [_DOSE],
+    "opioid_use": [
+        ("opioid_names", PARSERS["opioid_names"], names_given),
+        _OPIOID_PRESCRIBED,
+        _DOSE,
+    ],
+    "opioid_names": [_OPIOID_PRESCRIBED, _DOSE],
     "opioid_prescribed": [_DOSE],
-    "benzo_use": [("benzo_names", PARSERS["benzo_names"], names_given)],
+    "benzo_use": [("benzo_names", PARSERS["benzo_names"], names_given), _BENZO_PRESCRIBED],
+    "benzo_names": [_BENZO_PRESCRIBED],
     "alcohol_heavy": [("alcohol_stopped", alcohol.stopping_said, lambda a: a == common.YES)],
 }
 

@@ -181,6 +181,13 @@ def _said_to_be(msg: Message, names: List[Hit]) -> List[Hit]:
     return [h for h in names if h not in dropped]
 
 
+def prescription_said(msg: Message) -> Optional[str]:
+    """Whether prescribed, only from words that say so ("my doctor gives me", "off the
+    street"): never from a plain yes or no, which answers another question."""
+    own = [h for h in msg.hits("prescribed", ANSWER) if h.group == "prescribed" and not h.hedged]
+    return prescribed(msg) if own else None
+
+
 def prescribed(msg: Message) -> Optional[str]:
     """yes | no | some: a doctor and a friend both named make "some".
 

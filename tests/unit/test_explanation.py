@@ -215,7 +215,7 @@ CASES = [
     Case("heavy-drinking-not-stopped", alcohol(YES, NO),
          must=("can cause seizures", "medical help"), must_not=("first 2 days", "stopped or cut back"),
          common=True),
-    Case("heavy-drinking-stopped", alcohol(YES, YES), must=("dts", "after the last drink", "911"),
+    Case("heavy-drinking-stopped", alcohol(YES, YES), must=("dts", "today", "911"),
          common=True),
     Case("drinking-unclear-stopped", alcohol(NOT_SURE, YES), must=("dts", "seizures"),
          must_not=("cut down or stop only",)),
@@ -245,7 +245,7 @@ CASES = [
     # Pregnancy, in the person's own words
     Case("pregnant-on-street-oxy", opioids("oxycodone", prescribed=NO),
          words=("im 3 months pregnant",),
-         must=("pregnancy", "doctors advise methadone or buprenorphine", "no amount of alcohol",
+         must=("pregnancy", "doctors advise methadone or buprenorphine", "known to be safe",
                "911")),
     Case("not-pregnant", opioids("oxycodone"), words=("im not pregnant",),
          must_not=("pregnancy",)),
@@ -272,7 +272,7 @@ CASES = [
     Case("c1-street-xanax-stopped-drinking-2-days-ago",
          {**benzos("alprazolam", prescribed=NO), **alcohol(YES, YES)},
          words=("i stopped drinking 2 days ago",),
-         must=("dts", "days after the last drink", "seizure", "911", "fentanyl"),
+         must=("dts", "seizure", "911", "fentanyl"),
          first="utter_explain_alcohol_withdrawal"),
     Case("c1-street-fentanyl-drinking-stop-unclear",
          {**opioids("fentanyl", prescribed=NO), **alcohol(YES, UNCLEAR)},
@@ -331,10 +331,10 @@ CASES = [
     Case("m4-pregnant-and-dopesick",
          {**twitch("in_withdrawal"), **opioids("heroin", prescribed=NO, dose="stopped")},
          words=("im pregnant and dopesick",),
-         must=("pregnancy", "talk to a doctor first", "no amount of alcohol"),
+         must=("pregnancy", "see a doctor soon", "known to be safe"),
          must_not=("not usually life-threatening", "the treatment doctors advise")),
     Case("m4-pregnant-prescribed-pain-pills", opioids("oxycodone"), words=("im pregnant",),
-         must=("pregnancy", "talk to a doctor first"),
+         must=("pregnancy", "see a doctor soon"),
          must_not=("is the treatment doctors advise", "methadone or buprenorphine is advised")),
     # A negative test strip; fentanyl and naloxone for stimulants.
     Case("m6-cocaine-fentanyl-naloxone", {"other_substances": ["cocaine"]},
@@ -425,7 +425,7 @@ CASES = [
     # pregnancy and prescribed pain pills: what doctors advise for opioid use disorder.
     Case("m9-pregnant-prescribed-pain-pills-treatment", opioids("oxycodone"),
          words=("im pregnant",),
-         must=("for opioid use disorder in pregnancy", "talk to a doctor first")),
+         must=("for opioid use disorder in pregnancy", "see a doctor soon")),
     # Everything at once: the longest explanation there is
     Case("everything-at-once",
          {**twitch("in_withdrawal", "all_the_time"),
