@@ -1800,3 +1800,15 @@ def test_a_stop_dated_by_a_weekday_or_in_the_next_sentence_is_recent() -> None:
     wine = [{"entity": "alcohol", "value": "alcohol"}]
     assert parse_answer("alcohol_heavy", text, wine, None) == "yes"
     assert parse_answer("alcohol_stopped", text, wine, None) == "yes"
+
+
+def test_a_prescription_said_with_the_use_answer_answers_that_question_too() -> None:
+    from actions.parsers import follow_up_answers
+
+    told = follow_up_answers("benzo_use", "my doctor gives me klonopin", [])
+    assert told == {"benzo_names": ["clonazepam"], "benzo_prescribed": "yes"}
+    told = follow_up_answers("opioid_use", "yes percs from a friend", [])
+    assert told["opioid_prescribed"] == "no"
+    # A plain yes answers only the question asked.
+    assert follow_up_answers("benzo_use", "yes", []) == {}
+    assert "benzo_prescribed" not in follow_up_answers("benzo_use", "yes xanax", [])
