@@ -69,12 +69,19 @@ def dont_know(msg: Message) -> bool:
 STORY_AFTER_YES = 8
 
 
+# "Yes, let's start" and "No, just the phone number", by number.
+BUTTON_NUMBERS = {"1": YES, "2": NO}
+
+
 def start(msg: Message) -> Optional[str]:
     """yes | no | not sure, to "Would you like to answer a few short questions?".
 
     The last yes or no said wins ("sure, but not now"); "ok" and "go ahead"
     agree, "just the number" and "skip" decline.
     """
+    typed = "".join(norm for norm in msg.norms if norm.isalnum())
+    if typed in BUTTON_NUMBERS:  # the buttons' order, typed as by SMS
+        return BUTTON_NUMBERS[typed]
     hits = msg.hits("start", ANSWER)
     said = [(NO if h.negated and h.group == "start" else h.label, h.start) for h in hits]
     yes_no = [(label, at) for label, at in said if label in (YES, NO)]

@@ -1812,3 +1812,9 @@ def test_a_prescription_said_with_the_use_answer_answers_that_question_too() -> 
     # A plain yes answers only the question asked.
     assert follow_up_answers("benzo_use", "yes", []) == {}
     assert "benzo_prescribed" not in follow_up_answers("benzo_use", "yes xanax", [])
+
+
+def test_the_opening_buttons_can_be_answered_by_number_on_any_channel() -> None:
+    assert parse_answer("start", "1", [], None) == "yes"
+    assert parse_answer("start", "2.", [], None) == "no"
+    assert parse_answer("start", "i have 2 kids", [], None) is None
