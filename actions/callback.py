@@ -48,6 +48,7 @@ TIME_SAID = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b",
     re.I,
 )
+CALL_WORD = re.compile(r"\bcall", re.I)
 CLAUSES = re.compile(r"[,;.!?\n]+")
 LEAD_WORDS = re.compile(
     r"^\W*((yes|yeah|yep|ok|okay|sure|please|pls|and|can you|could you|call me|call|best|is|at)"
@@ -166,6 +167,20 @@ def texts_newest_first(tracker: Tracker) -> List[str]:
     return [str(e.get("text") or "") for e in reversed(tracker.events) if e.get("event") == "user"]
 
 
+def texts_since_the_request(tracker: Tracker) -> List[str]:
+    """The messages since the callback form started, and the one that started it."""
+    texts: List[str] = []
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+            if started:
+                break
+        elif event.get("event") == "active_loop" and event.get("name") == "callback_form":
+            started = True
+    return texts
+
+
 def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
     """A good time to call, in the person's words; "skip" or "not sure" means any time."""
     if intent in ("skip", "unsure"):
@@ -230,7 +245,14 @@ class ValidateCallbackForm(CountingValidation):
         """Once consent is given, the details already said are not asked again."""
         if updates.get(CONSENT, tracker.get_slot(CONSENT)) != answers.YES:
             return {}
+        # A name or a number is said in so many words anywhere; a time only with the
+        # request or with a number ("he took them tonight" is no time to call).
+        about_calling = [t for t in texts_newest_first(tracker) if e164(t) or CALL_WORD.search(t)]
         told = contact_details(texts_newest_first(tracker))
+        told.pop(TIME, None)
+        when = contact_details(texts_since_the_request(tracker) + about_calling).get(TIME)
+        if when:
+            told[TIME] = when
         return {
             slot: value
             for slot, value in told.items()

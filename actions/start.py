@@ -57,3 +57,39 @@ class ActionReadStart(Action):
         dispatcher.utter_message(response="utter_admissions_contact")
         dispatcher.utter_message(response="utter_start_later")
         return []
+
+
+# Answers to questions back: they come between the asks without ending them.
+QUESTION_BACK_ANSWERS = ("utter_faq", "utter_what_is", "utter_what_are", "utter_opening")
+
+
+def asks_around_questions_back(tracker: Tracker) -> int:
+    """How often the start question was asked, with only questions back in between."""
+    asked = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "bot":
+            continue
+        name = str((event.get("metadata") or {}).get("utter_action") or "")
+        if name in (ASK, "utter_help_start"):
+            asked += name == ASK
+        elif not name.startswith(QUESTION_BACK_ANSWERS):
+            break
+    return asked
+
+
+class ActionAskStartAgain(Action):
+    """After a question back at the opening, the opening question again, but never a
+    third time: a yes read as a question back twice gets the number instead."""
+
+    def name(self) -> Text:
+        return "action_ask_start_again"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        if asks_around_questions_back(tracker) >= MAX_ASKS:
+            dispatcher.utter_message(response="utter_admissions_contact")
+            dispatcher.utter_message(response="utter_start_later")
+        else:
+            dispatcher.utter_message(response=ASK)
+        return []

@@ -437,3 +437,15 @@ async def test_a_failed_write_logs_nothing_personal(
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
     for private in PRIVATE[:2] + ["+16175550123"]:
         assert private not in logged
+
+
+async def test_a_time_in_the_story_is_not_a_time_to_call() -> None:
+    events = [
+        {"event": "user", "text": "my son took pills tonight and his legs jerk"},
+        {"event": "user", "text": "call me back please"},
+        {"event": "active_loop", "name": "callback_form"},
+        {"event": "user", "text": "yes"},
+    ]
+    tracker = Tracker("t", {"callback_consent": "yes"}, {"text": "yes"}, events, False, None,
+                      {"name": "callback_form"}, "callback_form")  # fmt: skip
+    assert "callback_time" not in ValidateCallbackForm.also_told(tracker, {})

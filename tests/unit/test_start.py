@@ -60,3 +60,21 @@ async def test_an_unclear_answer_asks_once_more_then_gives_the_number() -> None:
 )
 def test_who_the_screening_is_about(text: str, expected: str) -> None:
     assert subject_of(text) == expected
+
+
+async def test_the_opening_question_is_not_asked_a_third_time_around_questions_back() -> None:
+    from actions.start import ActionAskStartAgain
+
+    def bot(name: str) -> Dict[str, Any]:
+        return {"event": "bot", "metadata": {"utter_action": name}}
+
+    async def said_after(events: List[Dict[str, Any]]) -> List[Any]:
+        tracker = Tracker("t", {}, {"text": "yes i would"}, events, False, None, None, "x")
+        dispatcher = CollectingDispatcher()
+        await ActionAskStartAgain().run(dispatcher, tracker, {})
+        return [m.get("response") for m in dispatcher.messages]
+
+    once = [bot("utter_opening"), bot("utter_ask_start"), bot("utter_faq/what_is_this")]
+    assert await said_after(once) == ["utter_ask_start"]
+    twice = once + [bot("utter_ask_start"), bot("utter_faq/what_is_this")]
+    assert await said_after(twice) == ["utter_admissions_contact", "utter_start_later"]
