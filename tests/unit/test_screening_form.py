@@ -177,7 +177,7 @@ async def test_asks_are_counted_across_questions_back() -> None:
     history = [
         {"event": "slot", "name": "requested_slot", "value": "opioid_use"},
         asked("opioid_use"),
-        said("utter_faq/privacy"),
+        said("utter_faq/insurance"),
     ]
     slots, _, _ = await validate(
         reading("purple monkey", "opioid_use", slots={"twitching": NO}, history=history)
