@@ -142,9 +142,10 @@ def converse_in_turns(ours: Assistant, stock: Assistant, messages: int) -> Dict[
             ("ours", ours, CONVERSATION),
             ("stock", stock, STOCK_CONVERSATION),
         ):
-            seconds, was_empty = timed_say(
-                client, "bench-user", conversation[i % len(conversation)]
-            )
+            # A new person each round, as on the site: one conversation of a round's
+            # length, not one conversation growing for the whole run.
+            person = f"bench-user-{i // len(conversation)}"
+            seconds, was_empty = timed_say(client, person, conversation[i % len(conversation)])
             latencies[name].append(seconds)
             empty[name] += was_empty
     return {"latencies": latencies, "empty": empty}
