@@ -387,18 +387,18 @@ CASES = [
          {**twitch("at_rest"), **benzos("diazepam", prescribed="some", benzo_for_twitching=YES)},
          must=("on your own for twitching",), must_not=("keep taking it as prescribed",)),
     # prescribed methadone or buprenorphine stopped or cut: call the clinic today;
-    # no "keep taking" beside "don't restart".
+    # no "keep taking", and the old dose only with the clinic ("alone" read as "with company").
     Case("m12-methadone-stopped", opioids("methadone", dose="stopped"),
-         must=("any opioid", "never use alone", "call your clinic", "today", "naloxone", "911"),
-         must_not=("keep taking", "don't restart", "start low", "start lower", "slow plan")),
+         must=("old dose", "never use alone", "call your clinic", "today", "naloxone", "911"),
+         must_not=("keep taking", "old dose alone", "start low", "start lower", "slow plan")),
     Case("m12-his-buprenorphine-cut",
          {**opioids("buprenorphine", dose="down"), "screening_for": "he"},
-         must=("call his clinic", "any opioid", "911"),
+         must=("call his clinic", "his old dose", "911"),
          must_not=("keep taking", "restart on his own", "your")),
     Case("m12-methadone-and-oxy-stopped", opioids("methadone", "oxycodone", dose="stopped"),
          must=("call your clinic", "tolerance", "slow plan"), must_not=("keep taking",)),
     Case("m12-methadone-restarted-keeps-taking", opioids("methadone", dose="restarted"),
-         must=("keep taking your methadone",), must_not=("any opioid could now",)),
+         must=("keep taking your methadone",), must_not=("call your clinic today",)),
     # with any opioid, or pills not from a pharmacy, a 911 line and when to give
     # naloxone, twitching or not (see also test_any_opioid_gets_a_911_line below).
     Case("m13-methadone-with-prescribed-clonazepam",
