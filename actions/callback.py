@@ -49,6 +49,7 @@ TIME_SAID = re.compile(
     re.I,
 )
 CALL_WORD = re.compile(r"\bcall", re.I)
+AFTER_CALL = re.compile(r"\bcall(?:\s+me)?(?:\s+back)?(?:\s+(?:at|on))?\b", re.I)
 CLAUSES = re.compile(r"[,;.!?\n]+")
 LEAD_WORDS = re.compile(
     r"^\W*((yes|yeah|yep|ok|okay|sure|please|pls|and|can you|could you|call me|call|best|is|at)"
@@ -144,10 +145,15 @@ def time_said(text: str) -> Optional[str]:
     """The part of the message that says when to call ("any time today"), number left out."""
     for match in phonenumbers.PhoneNumberMatcher(text, region()):
         text = text.replace(match.raw_string, " ")
-    for clause in CLAUSES.split(text):
-        if TIME_SAID.search(clause):
-            said = LEAD_WORDS.sub("", " ".join(clause.split()))
-            return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None
+    timed = [clause for clause in CLAUSES.split(text) if TIME_SAID.search(clause)]
+    # "every night n i take suboxone. call me after 6pm": the clause about calling.
+    timed.sort(key=lambda clause: not CALL_WORD.search(clause))
+    for clause in timed:
+        after_call = AFTER_CALL.split(clause)[-1]  # "name is Chris call me at ... after 6pm"
+        if TIME_SAID.search(after_call):
+            clause = after_call
+        said = LEAD_WORDS.sub("", " ".join(clause.split()))
+        return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None
     return None
 
 

@@ -180,7 +180,7 @@ def test_details_given_with_the_request_are_not_asked_again(assistant: Any) -> N
 def test_the_rest_of_the_details_after_the_name_are_kept(assistant: Any) -> None:
     person = Person(assistant)
     person.says("hi")
-    person.says("no, just the number")
+    assert says(person.says("whats the number for admissions"), "utter_offer_callback")
     person.says("yes")
     assert says(person.says("yes"), "utter_ask_callback_name")
     assert says(person.says("Tom, 571 555 0143, evenings"), "utter_callback_received")

@@ -193,6 +193,9 @@ def test_a_first_name_initials_or_prefer_not_to_say(typed: str, intent: str, exp
         ("Yes call me tonight after 7 at 617 555 0123",
          {"callback_phone": "+16175550123", "callback_time": "tonight after 7"}),
         ("can you call me at 2pm", {"callback_time": "2pm"}),
+        ("im jerking awake every night. name is Chris call me at 2125550147 after 6pm",
+         {"callback_name": "Chris", "callback_phone": "+12125550147",
+          "callback_time": "after 6pm"}),
         # Nothing that is not clearly a detail: no name from "I'm worried".
         ("im worried about my son, can someone call me", {}),
         ("I am so scared", {}),
