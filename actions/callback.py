@@ -253,8 +253,9 @@ class ValidateCallbackForm(CountingValidation):
             return {}
         # A name or a number is said in so many words anywhere; a time only with the
         # request or with a number ("he took them tonight" is no time to call).
-        about_calling = [t for t in texts_newest_first(tracker) if e164(t) or CALL_WORD.search(t)]
-        told = contact_details(texts_newest_first(tracker))
+        texts = texts_newest_first(tracker)
+        about_calling = [t for t in texts if e164(t) or CALL_WORD.search(t)]
+        told = contact_details(texts)
         told.pop(TIME, None)
         when = contact_details(texts_since_the_request(tracker) + about_calling).get(TIME)
         if when:

@@ -6,7 +6,7 @@ is read as people mean it. The question is never asked a third time: an
 answer still unclear after two asks gets the admissions number instead.
 """
 
-from typing import List, Text
+from typing import List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -21,15 +21,18 @@ from actions.subject import subject_of
 ASK = "utter_ask_start"
 
 
-def times_asked_in_a_row(tracker: Tracker) -> int:
-    """How many of the bot's last turns asked the start question."""
+def times_asked_in_a_row(tracker: Tracker, passing: Tuple[str, ...] = ()) -> int:
+    """How many of the bot's last turns asked the start question; bot turns whose
+    response starts with one of `passing` come between asks without ending them."""
     asked = 0
     for event in reversed(tracker.events):
         if event.get("event") != "bot":
             continue
-        if (event.get("metadata") or {}).get("utter_action") not in (ASK, "utter_help_start"):
+        name = str((event.get("metadata") or {}).get("utter_action") or "")
+        if name in (ASK, "utter_help_start"):
+            asked += name == ASK
+        elif not (passing and name.startswith(passing)):
             break
-        asked += (event.get("metadata") or {}).get("utter_action") == ASK
     return asked
 
 
@@ -63,20 +66,6 @@ class ActionReadStart(Action):
 QUESTION_BACK_ANSWERS = ("utter_faq", "utter_what_is", "utter_what_are", "utter_opening")
 
 
-def asks_around_questions_back(tracker: Tracker) -> int:
-    """How often the start question was asked, with only questions back in between."""
-    asked = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "bot":
-            continue
-        name = str((event.get("metadata") or {}).get("utter_action") or "")
-        if name in (ASK, "utter_help_start"):
-            asked += name == ASK
-        elif not name.startswith(QUESTION_BACK_ANSWERS):
-            break
-    return asked
-
-
 class ActionAskStartAgain(Action):
     """After a question back at the opening, the opening question again, but never a
     third time: a yes read as a question back twice gets the number instead."""
@@ -87,7 +76,7 @@ class ActionAskStartAgain(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if asks_around_questions_back(tracker) >= MAX_ASKS:
+        if times_asked_in_a_row(tracker, QUESTION_BACK_ANSWERS) >= MAX_ASKS:
             dispatcher.utter_message(response="utter_admissions_contact")
             dispatcher.utter_message(response="utter_start_later")
         else:

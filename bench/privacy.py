@@ -23,26 +23,13 @@ from typing import Dict, List
 
 import sqlalchemy as sa
 
+from bench.latency import CONVERSATION as SCREENING
 from tests.support.servers import MODEL, Assistant, Servers, free_port
 
 MODES = ("off", "on")
 # One person: a whole screening, then a callback request ({n}: this person's number).
 CONVERSATION = [
-    "hi",
-    "yes",
-    "yeah",
-    "my legs mostly",
-    "when im falling asleep",
-    "like 2 weeks",
-    "yes",
-    "percs",
-    "no",
-    "yes i ran out last week",
-    "yes xanax",
-    "no",
-    "yes",
-    "yea sometimes",
-    "no",
+    *SCREENING[:-1],  # the latency benchmark's screening, without its "restart"
     "call me back",
     "yes",
     "Sam",

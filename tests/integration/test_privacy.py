@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from addons.channels.sms import conversation_id
 from storage import callbacks as store
 from storage import conversations, outbox
+from tests.integration.test_callback_rest import full_screening
 from tests.support.content import says
 from tests.support.servers import MODEL, Assistant, Servers, free_port
 from tests.support.sms_phone import Phone
@@ -120,16 +121,6 @@ def random_phone() -> str:
     return f"+1617555{secrets.randbelow(10000):04d}"
 
 
-def screening_by_rest(person: WebPerson) -> str:
-    """A whole screening (opioids, benzos); returns the last reply (the hand-off)."""
-    for text in ("hi", "yes", "yeah", "my legs mostly", "when im falling asleep", "like 2 weeks"):
-        person.says(text)
-    for text in ("yes", "percs", "no", "yes i ran out last week", "yes xanax", "no", "yes"):
-        person.says(text)
-    person.says("yea sometimes")
-    return person.says("no")
-
-
 def callback_by_rest(person: WebPerson, phone: str) -> str:
     assert says(person.says("call me back"), "utter_ask_callback_consent")
     person.says("yes")
@@ -195,7 +186,7 @@ def test_screenings_and_callbacks_leave_no_personal_text_stored_or_logged(
     running: SimpleNamespace,
 ) -> None:
     web, web_number = WebPerson(running), random_phone()
-    assert says(screening_by_rest(web), "utter_explain_intro")
+    assert says(full_screening(web), "utter_explain_intro")
     assert says(callback_by_rest(web, web_number), "utter_callback_received")
     phone = Phone(running, number=random_phone())
     screening_by_sms(phone)
@@ -225,7 +216,7 @@ def test_delete_my_data_in_the_screening_deletes_that_conversation_only(
     running: SimpleNamespace,
 ) -> None:
     bystander = WebPerson(running)
-    screening_by_rest(bystander)
+    full_screening(bystander)
     callback_by_rest(bystander, random_phone())
     bystander_events = conversations.count_events(bystander.sender)
     [bystander_request] = requests_of(bystander.sender)
