@@ -151,8 +151,14 @@ def assert_accessible(page: Page, moment: str) -> None:
     assert blocking == [], moment
 
 
-def bot_says(page: Page, text: str) -> None:
-    expect(page.locator(".rw-response", has_text=text).last).to_be_visible(timeout=WAIT_MS)
+def bot_says(page: Page, text: str, after: int = 0) -> None:
+    """Wait for a reply containing `text` among the replies from number `after` on."""
+    page.wait_for_function(
+        """([text, after]) => [...document.querySelectorAll(".rw-response")]
+            .slice(after).some((reply) => reply.textContent.includes(text))""",
+        arg=[text, after],
+        timeout=WAIT_MS,
+    )
 
 
 def announced(page: Page) -> str:
@@ -180,18 +186,20 @@ def choose(page: Page, title: str, then_bot_says: str) -> None:
     """A quick reply by keyboard, from the text box: Shift+Tab to it, Enter."""
     expect(page.locator(INPUT)).to_be_focused()
     sent = page.locator(".rw-client").count()
+    replies = page.locator(".rw-response").count()
     tab_to(page, "div.rw-reply[role=button]", title, backwards=True)
     page.keyboard.press("Enter")
     expect(page.locator(".rw-client").nth(sent)).to_have_text(title)
     expect(page.locator(INPUT)).to_be_focused()  # back in the text box for the next answer
-    bot_says(page, then_bot_says)
+    bot_says(page, then_bot_says, after=replies)
 
 
 def answer(page: Page, text: str, then_bot_says: str) -> None:
     expect(page.locator(INPUT)).to_be_focused()
+    replies = page.locator(".rw-response").count()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
-    bot_says(page, then_bot_says)
+    bot_says(page, then_bot_says, after=replies)
 
 
 def test_a_whole_screening_by_keyboard_on_a_phone(phone: Page, demo_page: str) -> None:
