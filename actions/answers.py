@@ -37,9 +37,10 @@ Entities = Sequence[Dict[str, Any]]
 
 
 def is_question(text: Any) -> bool:
-    """Whether the message asks something, with or without a question mark."""
+    """Whether the message asks something, with or without a question mark
+    ("hospital? yes or no" asks too)."""
     text = str(text or "").strip()
-    return text.endswith("?") or bool(QUESTION_START.match(text))
+    return "?" in text or bool(QUESTION_START.match(text))
 
 
 def entity_values(entities: Entities, *types: str) -> List[str]:

@@ -14,44 +14,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import own_words, sms_pages
-from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR
+from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import SAFETY, explanation_blocks, sms_explanation_blocks
 from actions.not_understood import CALLBACK_FORM, phone_number_in
 from actions.parsers import parse_answer
 from actions.question_back import not_understood_response
 from actions.questions import SELF_EXPLAINING, not_asked, says_something, screening_questions
-from actions.screening_form import implied_answers
+from actions.screening_form import denied_uses, implied_answers
 from storage.names import SMS_CHANNEL
 
 OPEN = (None, NOT_SURE, SKIPPED, UNCLEAR, [UNCLEAR], [NOT_SURE], [SKIPPED])
 THANKS = "utter_follow_up_thanks"
 
-
-# The class words people use to deny a whole class: "he does NOT use opioids".
-USE_QUESTIONS = {"opioid": "opioid_use", "benzodiazepine": "benzo_use"}
 CORRECTED = "utter_follow_up_corrected"
-
-
-def denied_uses(
-    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
-) -> Dict[str, Any]:
-    """Use answers a later message takes back: "he does NOT use opioids, just xanax".
-
-    Only a denial that names the class itself counts; the follow-up questions
-    of that class are then cleared (not_asked).
-    """
-    denied: Dict[str, Any] = {}
-    for entity_type, question in USE_QUESTIONS.items():
-        named_class = any(
-            e.get("entity") == entity_type and e.get("value") == entity_type for e in entities
-        )
-        if (
-            named_class
-            and answers.get(question) not in (NO, None)
-            and parse_answer(question, text, [], None) == NO  # the words, not a name in a question
-        ):
-            denied[question] = NO
-    return denied
 
 
 def new_answers(
@@ -95,7 +70,7 @@ class ActionFollowUp(Action):
         if not updates and not new_blocks:
             if phone_number_in(text):  # "can someone call me? 410 555 0123": a request
                 return [FollowupAction(CALLBACK_FORM)]
-            dispatcher.utter_message(response=not_understood_response(text))
+            dispatcher.utter_message(response=not_understood_response(text, tracker=tracker))
             return []
         if new_blocks and tracker.get_latest_input_channel() == SMS_CHANNEL:
             # The most urgent that fit this turn; "MORE" brings the rest.

@@ -7,7 +7,7 @@ someone asking to be called; anything else, how to go on.
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -32,5 +32,21 @@ class ActionNotUnderstood(Action):
         text = tracker.latest_message.get("text")
         if phone_number_in(text):
             return [FollowupAction(CALLBACK_FORM)]
-        dispatcher.utter_message(response=not_understood_response(text, "utter_default"))
+        dispatcher.utter_message(response=not_understood_response(text, "utter_default", tracker))
         return []
+
+
+class ActionDefaultFallback(Action):
+    """Rasa's fallback when no rule or story fits, with its own wording: the same "I
+    didn't understand" is never said twice in a row. Like Rasa's, it takes the
+    message back, so the next one is read where the conversation was."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        text = tracker.latest_message.get("text")
+        dispatcher.utter_message(response=not_understood_response(text, "utter_default", tracker))
+        return [UserUtteranceReverted()]

@@ -91,6 +91,35 @@ class ActionAskCallbackConsent(Action):
         return []
 
 
+def interrupted_form(tracker: Tracker) -> Optional[str]:
+    """The form that was open when the person asked to delete their data, if any."""
+    asked = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            asked = asked or intent == DELETE_INTENT
+        elif asked and event.get("event") == "active_loop":
+            return event.get("name") or None
+    return None
+
+
+class ActionKeepData(Action):
+    """No to deleting: nothing is deleted, and the question that was open is asked again."""
+
+    def name(self) -> Text:
+        return "action_keep_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        form = interrupted_form(tracker)
+        if form is None:
+            dispatcher.utter_message(response="utter_data_not_deleted")
+            return []
+        dispatcher.utter_message(response="utter_data_not_deleted_go_on")
+        return [FollowupAction(form)]
+
+
 class ActionDeleteMyData(Action):
     """Deletes what this conversation stored, after the person confirmed it."""
 

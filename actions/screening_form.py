@@ -63,6 +63,37 @@ BENZOS_STOPPED = re.compile(
 )
 
 
+def denied_uses(
+    text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Use answers a later message takes back: "he does NOT use opioids, just xanax",
+    "wait i dont take benzos at all i hit the wrong number".
+
+    Only a denial that names the class itself counts; the follow-up questions
+    of that class are then cleared (not_asked).
+    """
+    denied: Dict[str, Any] = {}
+    for entity_type, (question, _) in SUBSTANCE_QUESTIONS.items():
+        named_class = any(
+            e.get("entity") == entity_type and e.get("value") == entity_type for e in entities
+        )
+        if (
+            named_class
+            and answers.get(question) not in (NO, None)
+            and parse_answer(question, text, [], None) == NO  # the words, not a name in a question
+        ):
+            denied[question] = NO
+    return denied
+
+
+def faq_answer(tracker: Tracker) -> Optional[str]:
+    """The FAQ response for a message read as a question back ("a month. is this withdrawal?")."""
+    if intent_of(tracker) != "faq":
+        return None
+    selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    return (selected.get("response") or {}).get("utter_action")
+
+
 def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List[str]:
     """A withdrawal danger told before the questions is not kept for the end.
 
@@ -271,7 +302,9 @@ class ValidateScreeningForm(CountingValidation):
         if previous and corrections.wants_to_go_back(text):
             # The earlier question comes first again; this one waits, uncounted.
             return events + [SlotSet(previous, None), SlotSet(question, None)]
-        fixed = self.corrected(previous, text, entities, answers)
+        fixed = self.corrected(previous, text, entities, answers) or {
+            q: v for q, v in denied_uses(text, entities, answers).items() if q != question
+        }
         implied = {} if fixed else implied_answers(text, entities, answers)
         # "actually I do take xanax" changes an earlier answer: a correction,
         # not an answer to the open question.
@@ -283,6 +316,9 @@ class ValidateScreeningForm(CountingValidation):
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
+            question_back = faq_answer(tracker)
+            if question_back:  # it answers and asks: both count
+                dispatcher.utter_message(response=question_back)
             answers[question] = answer
             to_ask = screening_questions(answers)
             told = {

@@ -255,6 +255,20 @@ def test_no_to_the_confirmation_deletes_nothing(running: SimpleNamespace) -> Non
     assert conversations.count_events(person.sender) > 5
 
 
+def test_no_to_the_confirmation_during_the_questions_asks_the_open_question_again(
+    running: SimpleNamespace,
+) -> None:
+    person = WebPerson(running)
+    person.says("hi")
+    person.says("yes")
+    assert says(person.says("yes"), "utter_ask_twitch_location")
+    assert says(person.says("delete my data"), "utter_ask_delete_data")
+    reply = person.says("no")
+    assert says(reply, "utter_data_not_deleted_go_on")
+    assert says(reply, "utter_ask_twitch_location")
+    assert says(person.says("legs"), "utter_ask_twitch_timing")
+
+
 def test_delete_by_sms_at_the_name_question(running: SimpleNamespace) -> None:
     phone = Phone(running, number=random_phone())
     phone.texts("hi")

@@ -95,6 +95,7 @@ def test_a_question_back_reads_as_one_with_or_without_a_question_mark() -> None:
         "whats myoclonus",
         "how do i delete this convo",
         "will they call the cops",
+        "hospital? yes or no",
     ):
         assert is_question(text), text
     for text in (
@@ -125,6 +126,39 @@ async def test_after_the_explanation_a_question_without_an_answer_is_answered_ho
 
     assert await said_to("could the moon be doing this?") == ["utter_question_for_admissions"]
     assert await said_to("purple monkey dishwasher") == ["utter_follow_up_unclear"]
+
+
+async def test_the_same_i_didnt_follow_is_never_said_twice_in_a_row() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.follow_up import ActionFollowUp
+    from actions.not_understood import ActionDefaultFallback, ActionNotUnderstood
+    from tests.support.content import domain
+
+    async def said(action, slots: dict, texts: list) -> list:
+        events: list = []
+        replies = []
+        for text in texts:
+            message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": []}
+            events.append({"event": "user", "text": text, "parse_data": message})
+            tracker = Tracker("t", slots, message, events, False, None, None, "action_listen")
+            dispatcher = CollectingDispatcher()
+            await action.run(dispatcher, tracker, domain())
+            for m in dispatcher.messages:
+                events.append({"event": "bot", "metadata": {"utter_action": m["response"]}})
+            replies.append([m["response"] for m in dispatcher.messages])
+        return replies
+
+    explained = {"twitching": "yes", "opioid_use": "no", "benzo_use": "no",
+                 "alcohol_heavy": "no", "screening_explained": True}  # fmt: skip
+    assert await said(ActionFollowUp(), explained, ["zzz", "blah", "qwerty"]) == [
+        ["utter_follow_up_unclear"], ["utter_unclear_again"], ["utter_follow_up_unclear"]]  # fmt: skip
+    assert await said(ActionNotUnderstood(), {}, ["zzz", "he ok?", "why?", "blah"]) == [
+        ["utter_default"], ["utter_question_for_admissions"], ["utter_unclear_again"],
+        ["utter_default"]]  # fmt: skip
+    assert await said(ActionDefaultFallback(), {}, ["zzz", "blah"]) == [
+        ["utter_default"], ["utter_unclear_again"]]  # fmt: skip
 
 
 async def test_after_the_explanation_a_number_nobody_understood_starts_the_callback() -> None:

@@ -105,6 +105,31 @@ async def test_the_answer_wins_over_the_intent() -> None:
     assert slots["twitch_duration"] == "a_while" and not rejected
 
 
+async def test_an_answer_that_also_asks_gets_both_taken_and_answered() -> None:
+    tracker_ = reading(
+        "about a month. is this withdrawal?", "twitch_duration", intent="faq",
+        slots={"twitching": YES},
+    )  # fmt: skip
+    tracker_.latest_message["response_selector"] = {
+        "faq": {"response": {"utter_action": "utter_faq/withdrawal", "confidence": 0.78}}
+    }
+    slots, said_, rejected = await validate(tracker_)
+    assert slots["twitch_duration"] == "months"
+    assert said_ == ["utter_faq/withdrawal"] and not rejected
+
+
+async def test_a_class_taken_back_at_its_own_follow_up_question_is_corrected() -> None:
+    slots, said_, rejected = await validate(
+        reading(
+            "wait i dont take benzos at all i hit the wrong number", "benzo_prescribed",
+            slots={"twitching": NO, "opioid_use": NO, "benzo_use": YES, "benzo_names": ["unclear"]},
+            entities=[entity("benzodiazepine", "benzodiazepine", "benzos", 17)],
+        )
+    )  # fmt: skip
+    assert slots["benzo_use"] == NO and not rejected
+    assert slots["benzo_prescribed"] is None and slots["requested_slot"] != "benzo_prescribed"
+
+
 # --- Never asked three times ------------------------------------------------
 
 
