@@ -37,13 +37,17 @@ def retention() -> Dict[str, Any]:
     return {"retention_days": retention_days()}
 
 
+def intent_name(event: Dict[str, Any]) -> Optional[str]:
+    """The intent a user event was read as."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
 def delete_request(tracker: Tracker) -> Optional[Dict[str, Any]]:
     """The person's latest "delete my data" message (before the yes that confirmed it)."""
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent == DELETE_INTENT:
+        if intent_name(event) == DELETE_INTENT:
             return dict(event)
     return None
 
@@ -96,8 +100,7 @@ def interrupted_form(tracker: Tracker) -> Optional[str]:
     asked = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            asked = asked or intent == DELETE_INTENT
+            asked = asked or intent_name(event) == DELETE_INTENT
         elif asked and event.get("event") == "active_loop":
             return event.get("name") or None
     return None
