@@ -137,6 +137,7 @@ def converse_in_turns(ours: Assistant, stock: Assistant, messages: int) -> Dict[
     """Both conversations, one message each in turn; their latencies and empty replies."""
     latencies: Dict[str, List[float]] = {"ours": [], "stock": []}
     empty = {"ours": 0, "stock": 0}
+    run = secrets.token_hex(4)  # our conversations are stored: new people each run
     for i in range(messages):
         for name, client, conversation in (
             ("ours", ours, CONVERSATION),
@@ -144,7 +145,7 @@ def converse_in_turns(ours: Assistant, stock: Assistant, messages: int) -> Dict[
         ):
             # A new person each round, as on the site: one conversation of a round's
             # length, not one conversation growing for the whole run.
-            person = f"bench-user-{i // len(conversation)}"
+            person = f"bench-{run}-{i // len(conversation)}"
             seconds, was_empty = timed_say(client, person, conversation[i % len(conversation)])
             latencies[name].append(seconds)
             empty[name] += was_empty
