@@ -95,6 +95,12 @@ def e164(text: Any) -> Optional[str]:
     return None
 
 
+def readable(number: str) -> str:
+    """A stored E.164 number as people write it: (301) 555-0138."""
+    parsed = phonenumbers.parse(number, region())
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+
+
 def sms_number(tracker: Tracker) -> Optional[str]:
     """On SMS, the sender's own number (Twilio's From, which the SMS channel
     passes in the message metadata), if it is a valid one."""
@@ -239,7 +245,7 @@ class ValidateCallbackForm(CountingValidation):
                 slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=True
             )
         updates = self.read(slot, text, intent, tracker)
-        if updates.get(slot) is not None or SMS_NUMBER_DECLINED in updates:
+        if any(value is not None for value in updates.values()):
             updates.update(self.also_told(tracker, updates))
             return [SlotSet(name, value) for name, value in updates.items()]
         return self.not_an_answer(
@@ -275,11 +281,15 @@ class ValidateCallbackForm(CountingValidation):
             return {
                 CONSENT: answers.NO if answer in (answers.NOT_SURE, answers.SKIPPED) else answer
             }
+        number = e164(text)
+        if slot in (NAME, TIME) and number:
+            # "wait wrong number, its 301-555-0138": the number again, corrected.
+            said = name_said(text) if slot == NAME else time_said(text)
+            return {PHONE: number, **({slot: said} if said else {})}
         if slot == NAME:
             return {NAME: name_answer(text, intent)}
         if slot == TIME:
             return {TIME: time_answer(text, intent)}
-        number = e164(text)
         if number is None and offers_sms_number(tracker):
             # "Call you at this number?" was asked.
             reply = answers.yes_no(text, intent)
@@ -350,5 +360,6 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(response="utter_callback_failed")
             return cleared
         logger.info("Callback request #%s stored", request_id)
+        dispatcher.utter_message(response="utter_callback_number", number=readable(str(tracker.get_slot(PHONE))))
         dispatcher.utter_message(response="utter_callback_received")
         return cleared + [SlotSet(SAVED, True)]

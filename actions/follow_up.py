@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import own_words, sms_pages
 from actions.answers import NOT_SURE, SKIPPED, UNCLEAR
 from actions.explanation import SAFETY, explanation_blocks, sms_explanation_blocks
+from actions.form_validation import intent_of
 from actions.not_understood import CALLBACK_FORM, phone_number_in
 from actions.parsers import parse_answer
 from actions.question_back import not_understood_response
@@ -68,6 +69,9 @@ class ActionFollowUp(Action):
         answers.update(updates)
         new_blocks = [b for b in sms_explanation_blocks(answers, words) if b not in said]
         if not updates and not new_blocks:
+            if intent_of(tracker) == "deny":  # "no thanks"
+                dispatcher.utter_message(response="utter_goodbye")
+                return []
             if phone_number_in(text):  # "can someone call me? 410 555 0123": a request
                 return [FollowupAction(CALLBACK_FORM)]
             dispatcher.utter_message(response=not_understood_response(text, tracker=tracker))

@@ -257,6 +257,26 @@ async def test_a_good_number_after_a_bad_one_is_kept() -> None:
     assert await next_question(t, slots) == "callback_time"
 
 
+async def test_a_number_corrected_at_the_time_question_replaces_the_first() -> None:
+    asked_time = {**CONSENTED, "callback_name": "Sam", "callback_phone": "+13015550183",
+                  "requested_slot": "callback_time"}  # fmt: skip
+    t = tracker("wait wrong number, its 301-555-0138", slots=asked_time)
+    slots, _ = await validate(t)
+    assert slots == {"callback_phone": "+13015550138"}  # the time is still to ask
+    t = tracker("its 301-555-0138, after 6pm", slots=asked_time)
+    slots, _ = await validate(t)
+    assert slots["callback_phone"] == "+13015550138" and slots["callback_time"] == "after 6pm"
+
+
+async def test_the_number_to_call_is_read_back_when_the_request_is_saved() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("after 5pm", slots={**CONSENTED, "callback_name": "Sam",
+                                    "callback_phone": "+13015550138", "callback_time": "after 5pm"})  # fmt: skip
+    await ActionSubmitCallback().run(dispatcher, t, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_callback_number"
+    assert dispatcher.messages[0]["number"] == "(301) 555-0138"
+
+
 # --- SMS: "Call you at this number?" -------------------------------------
 
 
@@ -350,7 +370,7 @@ async def test_a_consented_request_is_stored_with_the_screening_summary() -> Non
     t = tracker("after 5pm", slots={**SCREENED, **REQUEST}, channel="socketio")
     t.events.insert(0, {"event": "user", "text": "percs", "parse_data": {"entities": [PERCS]}})
     cleared, said = await submit(t)
-    assert said == ["utter_callback_received"]
+    assert said == ["utter_callback_number", "utter_callback_received"]
     assert all(cleared[slot] is None for slot in ("callback_name", "callback_phone"))
     [row] = store.find()
     assert (row["first_name"], row["phone"], row["best_time"]) == (
@@ -420,7 +440,7 @@ async def test_the_project_logs_nothing_personal(caplog: pytest.LogCaptureFixtur
     t = tracker("after 5pm", slots=slots)
     t.events.insert(0, {"event": "user", "text": "percs", "parse_data": {"entities": [PERCS]}})
     _, said = await submit(t)
-    assert said == ["utter_callback_received"]
+    assert said == ["utter_callback_number", "utter_callback_received"]
     ours = [
         r for r in caplog.records if r.name.split(".")[0] in ("actions", "admissions", "database")
     ]

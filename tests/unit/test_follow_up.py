@@ -178,3 +178,28 @@ async def test_after_the_explanation_a_number_nobody_understood_starts_the_callb
     events = await ActionFollowUp().run(dispatcher, tracker, domain())
     assert events == [{"event": "followup", "name": "callback_form", "timestamp": None}]
     assert dispatcher.messages == []
+
+
+async def test_a_no_after_the_explanation_takes_a_use_back_or_closes_kindly() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.follow_up import CORRECTED, ActionFollowUp
+    from tests.support.content import domain
+
+    async def said_to(text: str, entities: list) -> tuple:
+        message = {"text": text, "intent": {"name": "deny"}, "entities": entities}
+        slots = {"twitching": "yes", "opioid_use": "yes", "opioid_names": ["not sure"],
+                 "benzo_use": "no", "alcohol_heavy": "no", "screening_explained": True}  # fmt: skip
+        tracker = Tracker("t", slots, message, [{"event": "user", "text": text, "parse_data": message}],
+                          False, None, None, "action_listen")  # fmt: skip
+        dispatcher = CollectingDispatcher()
+        events = await ActionFollowUp().run(dispatcher, tracker, domain())
+        return [m.get("response") for m in dispatcher.messages], events
+
+    opioids = [{"entity": "opioid", "value": "opioid", "start": 12, "end": 19}]
+    said, events = await said_to("I don't use opioids", opioids)
+    assert said[0] == CORRECTED
+    assert {"event": "slot", "name": "opioid_use", "value": "no", "timestamp": None} in events
+    said, events = await said_to("no thanks", [])
+    assert said == ["utter_goodbye"] and events == []
