@@ -26,11 +26,13 @@ def twitching(msg: Message) -> Optional[str]:
     """yes | no: "my legs jump at night" is a yes, "no twitching" a no.
 
     After a leading no, only twitching words or a yes count: "no, but i get
-    sweaty and cant sleep" describes other symptoms.
+    sweaty and cant sleep" and "i dont have twitching, just drinking every
+    night" describe something else.
     """
     hits = msg.hits("twitching", *DESCRIBING, ANSWER)
     timings = msg.tables["timings_describing_twitching"]
-    leading_no = bool(hits) and hits[0].group == ANSWER and hits[0].label == NO
+    # "no", or a denial such as "i dont have twitching", first.
+    leading_no = bool(hits) and hits[0].label == NO
     describing = () if leading_no and hits[0].start == 0 else DESCRIBING
     described: List[Hit] = [
         h

@@ -106,6 +106,10 @@ TWITCHING: List[Tuple[Any, ...]] = [
     ("no but my legs are restless", "yes"),
     # A leading no wins over other symptoms: they do not describe twitching.
     ("no, but i get sweaty and can't sleep", "no"),
+    (
+        "i dont have twitching, i just wanna know if drinking a bottle of wine every night is a problem",
+        "no",
+    ),
     ("not twitching, just aches", "no"),
     ("no, i just cant sleep at night", "no"),
     ("no but my stomach hurts all the time", "no"),
