@@ -18,6 +18,9 @@ It runs after the intent classifiers, on the lower-cased message.
   now he sees bugs"). A combination reads across clauses, and so does a past
   veto on its other parts; a sign part told in the past ("was hallucinating")
   does not count.
+- A pattern group or combination listed under `yields` gives way when one of
+  the intents it names also stands: "my chest is tight" alone is the
+  self-overdose answer, two days after stopping drinking the withdrawal one.
 - An emergency the model predicted on its own, with no pattern behind it, is
   kept when the model is sure (``confirm_model_emergency``) and the vetoes do
   not cover it: either there is none, or a present danger sign stands in the
@@ -139,6 +142,19 @@ class CrisisLexicon:
         unknown = (self.present_signs | self.timeless) - named
         if unknown:
             raise ValueError(f"crisis lexicon: no such pattern group or part: {sorted(unknown)}")
+        # A pattern group or combination that gives way to other intents when
+        # one of them also stands ("my chest is tight" is the self-overdose
+        # answer, but not two days after stopping drinking: withdrawal).
+        self.yields: Dict[str, FrozenSet[str]] = {
+            name: frozenset(intents) for name, intents in (data.get("yields") or {}).items()
+        }
+        groups = {*self._intent_of, *(match.pattern for match, _ in self._combos)}
+        unknown = set(self.yields) - groups
+        if unknown:
+            raise ValueError(f"crisis lexicon: `yields` names no such group: {sorted(unknown)}")
+        for name, intents in self.yields.items():
+            if intents - set(self.priority):
+                raise ValueError(f"crisis lexicon: {name} yields to unknown intents")
         if data.get("now"):
             self._now.add("now", data["now"])
         for group, veto in (data.get("vetoes") or {}).items():
@@ -183,7 +199,9 @@ class CrisisLexicon:
                     live.append(match)
         if not live:
             return None
-        return min(live, key=lambda match: self.rank(match.intent))
+        standing = {match.intent for match in live}
+        kept = [match for match in live if not self.yields.get(match.pattern, set()) & standing]
+        return min(kept or live, key=lambda match: self.rank(match.intent))
 
     def vetoes_cover(self, doc: Doc, intent: str) -> bool:
         """Whether vetoes cancel an emergency the model read alone, with no pattern.

@@ -172,6 +172,12 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "my chest hurts when i cough",
         "he sees people about it",
         "she's not making dinner tonight",
+        # Found in role-play (rp7): a seizure last week, questions about signs, mild shakes.
+        "she had a seizure last tuesday, shes fine now",
+        "is it an overdose sign?",
+        "quit drinking 2 days ago, hands a bit shaky but im ok",
+        "i quit drinking 3 years ago",
+        "i'll wait until they get back to me",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -257,6 +263,20 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         ("hes shaking and wont wake up", "emergency_seizure"),
         # A veto can be limited to one kind: this is a wish, not someone unconscious.
         ("i wish i just wouldnt wake up", "emergency_suicide"),
+        # Found in role-play (rp7).
+        ("thinking about taking them all tonight", "emergency_suicide"),
+        ("i dont want an ambulance", "emergency_ask_911"),
+        ("can i just let him sleep it off", "emergency_ask_911"),
+        ("i feel like im dying, is it serious", "emergency_ask_911"),
+        ("what do i do till the paramedics get here", "emergency_calling"),
+        ("stopped drinking yesterday and im shaking", "emergency_withdrawal"),
+        ("been out of xanax since sunday", "emergency_withdrawal"),
+        # A sign said of someone else is not a self-report.
+        ("he took 5 bars and hes really sleepy", "emergency_overdose"),
+        # `yields`: chest pain alone is the self-overdose answer; days after
+        # stopping drinking, the withdrawal one.
+        ("my chest is tight", "emergency_overdose_self"),
+        ("quit drinking yesterday and my chest is tight", "emergency_withdrawal"),
     ],
 )
 def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:
@@ -433,6 +453,21 @@ def test_a_misnamed_present_sign_fails_training(tmp_path: Path) -> None:
                 "priority": ["emergency_overdose"],
                 "patterns": {"emergency_overdose": {"blue": [[{"LOWER": "blue"}]]}},
                 "present_signs": ["emergency_overdose:bleu"],
+            }
+        )
+    )
+    with pytest.raises(ValueError, match="bleu"):
+        train(CrisisBackstop, {"lexicon": str(lexicon)}, tmp_path / "model")
+
+
+def test_yields_naming_no_group_fails_training(tmp_path: Path) -> None:
+    lexicon = tmp_path / "crisis.yml"
+    lexicon.write_text(
+        yaml.safe_dump(
+            {
+                "priority": ["emergency_overdose"],
+                "patterns": {"emergency_overdose": {"blue": [[{"LOWER": "blue"}]]}},
+                "yields": {"emergency_overdose:bleu": ["emergency_overdose"]},
             }
         )
     )
