@@ -27,9 +27,12 @@ CUES: Dict[str, re.Pattern] = {
     "withdrawal": re.compile(
         r"\b(?:withdrawals?|withdrawing|cold turkey|detoxing|kicking|sick without)\b"
     ),
-    # A break in use: tolerance drops (N10.5a, N10.5b).
+    # A break in use: tolerance drops (N10.5a, N10.5b). A place named only as
+    # having been there: "how much does your rehab cost?" is no break.
     "break": re.compile(
-        r"\b(?:detox\w*|rehab|jail|prison|locked up|got out|released|relaps\w*"
+        r"\b(?:detoxed|detoxing|(?:out of|left|leaving|after|since|finished|completed|in|"
+        r"back from|home from|came from) (?:the |a |my |his |her )?(?:detox|rehab|jail|prison)"
+        r"|locked up|got out|released|relaps\w*"
         r"|clean (?:for|since)|sober (?:for|since)|been clean|was clean|using again)\b"
     ),
     "pregabalin": re.compile(r"\b(?:pregabalin|lyrica)\b"),

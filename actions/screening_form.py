@@ -86,9 +86,18 @@ def denied_uses(
     return denied
 
 
+# A message that answers and also asks: "a month. is this withdrawal?". Without a
+# question in it ("a while"), an FAQ reading is the classifier's mistake.
+ASKS = re.compile(
+    r"\?|^(?:is|are|can|could|will|would|should|do|does|did|how|what|whats|why|who|where|when)\b"
+    r"|[.,!;]\s*(?:is|are|can|could|will|would|should|do|does|did|how|what|whats|why|who|where|when)\b"
+)
+
+
 def faq_answer(tracker: Tracker) -> Optional[str]:
     """The FAQ response for a message read as a question back ("a month. is this withdrawal?")."""
-    if intent_of(tracker) != "faq":
+    text = str(tracker.latest_message.get("text") or "").lower()
+    if intent_of(tracker) != "faq" or not ASKS.search(text):
         return None
     selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     return (selected.get("response") or {}).get("utter_action")

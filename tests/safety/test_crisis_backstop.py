@@ -178,6 +178,15 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "quit drinking 2 days ago, hands a bit shaky but im ok",
         "i quit drinking 3 years ago",
         "i'll wait until they get back to me",
+        # Found in role-play (rp8): denials, calling admissions, preparing, a risk question.
+        "nobody is overdosing, i just want to know who sees this",
+        "no one od'd, im asking for later",
+        "ok calling now thanks",
+        "no im calling now",
+        "how can i tell if shes overdosing",
+        "what are the signs to watch out for",
+        "could this mean he will have a seizure",
+        "i knocked on wood",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -277,6 +286,9 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         # stopping drinking, the withdrawal one.
         ("my chest is tight", "emergency_overdose_self"),
         ("quit drinking yesterday and my chest is tight", "emergency_withdrawal"),
+        # Found in role-play (rp8).
+        ("hes in the bathroom and not answering", "emergency_overdose"),
+        ("this morning she fell down shaking and didnt know where she was", "emergency_withdrawal"),
     ],
 )
 def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:

@@ -150,6 +150,10 @@ CASES = [
          must=("tolerance", "naloxone", "never use alone"), must_not=NOT_FOR_STREET, common=True),
     Case("out-of-jail", opioids("fentanyl", prescribed=NO),
          words=("just got out of jail last week",), must=("tolerance", "jail", "never use alone")),
+    # A rehab named in a question is no break in use (methadone raised, not cut).
+    Case("rehab-in-a-question", opioids("methadone", dose="up"),
+         words=("how much does your rehab cost?",), must=("keep taking",),
+         must_not=("tolerance drops",)),
     Case("past-opioid-use", {"opioid_use": "past"}, must=("tolerance", "naloxone", "real hope"),
          must_not=NOT_FOR_STREET, common=True),
     Case("dopesick-kicking",

@@ -118,6 +118,17 @@ async def test_an_answer_that_also_asks_gets_both_taken_and_answered() -> None:
     assert said_ == ["utter_faq/withdrawal"] and not rejected
 
 
+async def test_an_answer_read_as_a_question_back_with_no_question_in_it_is_only_an_answer() -> None:
+    # "a while" once got the FAQ answer about mixing substances with it.
+    tracker_ = reading("a while", "twitch_duration", intent="faq", slots={"twitching": YES})
+    tracker_.latest_message["response_selector"] = {
+        "faq": {"response": {"utter_action": "utter_faq/mixing", "confidence": 0.9}}
+    }
+    slots, said_, rejected = await validate(tracker_)
+    assert slots["twitch_duration"] == "a_while"
+    assert said_ == [] and not rejected
+
+
 async def test_a_class_taken_back_at_its_own_follow_up_question_is_corrected() -> None:
     slots, said_, rejected = await validate(
         reading(
@@ -406,6 +417,7 @@ def test_a_class_word_in_a_denial_discloses_nothing() -> None:
         ("not me, my SON", None, "he"),
         ("its not me its my roommate", None, "they"),
         ("ok honestly its me. im the friend lol", "they", "self"),
+        ("his?? no this is about me not my boyfriend", "he", "self"),
     ],
 )
 async def test_who_the_screening_is_about_can_be_corrected_mid_way(
