@@ -166,6 +166,18 @@ DURATION_CUE = re.compile(
     r"\b(?:ago|since|started|start|began|begun|been|for (?:a|about|like|the past|over)|past|last)\b"
 )
 TWITCH_WORD = re.compile(r"twitch|jerk|jump|spasm|kick|shak|trembl|tremor|myoclon")
+CLAUSE_BREAK = re.compile(r"[.;!?]|\bbut\b")
+# "overdosed two years ago and got clean": a stop long ago is no recent dose change.
+LONG_AGO = re.compile(r"\b(?:years?|yrs?|months?)\s+ago\b|\blast year\b|\byears back\b")
+
+
+def twitching_duration_said(text: str) -> bool:
+    """Whether one clause tells how long the twitching has lasted ("my legs jump
+    since a month"), not "overdosed two years ago ... my legs twitch at night"."""
+    return any(
+        DURATION_CUE.search(clause) and TWITCH_WORD.search(clause)
+        for clause in CLAUSE_BREAK.split(text.lower())
+    )
 # A "no" to drinking is always asked: read from a story it could hide a drinker.
 ALCOHOL_AMOUNTS = {YES, "binge"}
 
@@ -187,10 +199,10 @@ def told_in_own_words(
         if question == "alcohol_heavy":  # yes, binge or no: said only with a drink named
             named = any(e.get("entity") == "alcohol" for e in entities)
             value = value if named and value in ALCOHOL_AMOUNTS else None
-        elif question == "twitch_duration" and not (
-            DURATION_CUE.search(text.lower()) and TWITCH_WORD.search(text.lower())
-        ):
+        elif question == "twitch_duration" and not twitching_duration_said(text):
             value = None  # "a fifth a day" is how often; "stopped 3 days ago" is not the twitching
+        elif question == "opioid_dose_change" and value in ("stopped", "down"):
+            value = None if LONG_AGO.search(text.lower()) else value
         if says_something(value) or (question == "alcohol_heavy" and value is not None):
             told[question] = value
     return told

@@ -33,6 +33,14 @@ def test_facts_told_before_the_questions_are_not_asked_again() -> None:
     assert told["twitch_duration"] == "weeks" and "alcohol_heavy" not in told
     told = told_in_own_words("my son stopped his xanax 3 days ago", [], {"twitching": "yes"})
     assert "twitch_duration" not in told  # how long since the stop, not the twitching
+    told = told_in_own_words(
+        "I overdosed on heroin two years ago and got clean, I'm on suboxone now and doing well,"
+        " but my legs twitch at night",
+        [],
+        {"twitching": "yes", "opioid_use": "yes", "opioid_names": ["heroin", "buprenorphine"]},
+    )
+    assert "twitch_duration" not in told  # the overdose was two years ago, not the twitching
+    assert "opioid_dose_change" not in told  # clean for years: no recent change
 
 
 def test_a_class_denied_after_the_explanation_is_taken_back() -> None:
