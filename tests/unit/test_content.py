@@ -4,9 +4,14 @@ The general checks (SMS length and character set, typography, no stop
 advice, no doses, no diagnoses, facts cited, reading grade, no stigmatising
 words, none of the seeds' claims) run on every response and every variant in
 every file in domain/responses, including files added later (the reading grade
-on English text only). The clinical checks (required responses, plain ASCII,
-length) run on domain/responses/clinical.yml; the emergency numbers are checked
-wherever the emergency answers are (emergency.yml has its own tests too).
+on English text only). The clinical checks (required responses, plain ASCII for
+English, length) run on domain/responses/clinical.yml; the emergency numbers are
+checked wherever the emergency answers are (emergency.yml has its own tests too).
+
+Every English variant has a Spanish twin (`condition: language es`, plus the
+English variant's own conditions) for the same channel, with the same
+placeholders, numbers, button payloads and metadata; Spanish text that SMS
+sends is GSM-7 (no a, i, o, u with an accent).
 
 Each test collects every problem it finds and fails once, listing the file,
 the response and the variant, so one run shows everything that needs fixing.
@@ -18,9 +23,11 @@ import fnmatch
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple, Optional
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+import pytest
 import yaml
+from rasa.core.nlg.generator import ResponseVariationFilter
 
 from actions.explanation import BLOCKS
 from actions.sms_pages import MORE_PROMPT
@@ -229,6 +236,29 @@ class Variant(NamedTuple):
         return not any(c.get("name") == "language" for c in self.data.get("condition") or [])
 
     @property
+    def is_spanish(self) -> bool:
+        return any(
+            c.get("name") == LANGUAGE_SLOT and c.get("value") == SPANISH
+            for c in self.data.get("condition") or []
+        )
+
+    @property
+    def conditions(self) -> Tuple[Tuple[str, str], ...]:
+        """The variant's conditions other than the language (e.g. screening_for he)."""
+        return tuple(
+            sorted(
+                (str(c.get("name")), str(c.get("value")))
+                for c in self.data.get("condition") or []
+                if c.get("name") != LANGUAGE_SLOT
+            )
+        )
+
+    @property
+    def kind(self) -> Tuple[str, Tuple[Tuple[str, str], ...]]:
+        """What a variant is for: its channel and its conditions other than the language."""
+        return (self.channel or "web", self.conditions)
+
+    @property
     def label(self) -> str:
         channel = self.channel or "web"
         return f"{self.file}: {self.response} variant {self.position + 1} ({channel})"
@@ -345,6 +375,10 @@ def test_helpers_measure_what_they_claim() -> None:
     assert SEED_CLAIMS.search("a clear indicator that the nervous system isn't working")
     assert SEED_CLAIMS.search("We guarantee a cure.")
     assert not SEED_CLAIMS.search("Treatment with methadone cuts the risk of dying by about half.")
+    assert STIGMA_ES.search("Su hijo es un adicto.") and STIGMA_ES.search("el abuso de drogas")
+    assert not STIGMA_ES.search("una persona que usa drogas; limpie la boca")
+    assert gsm7_septets("¿Quedese con la persona? Llame al 911.") is not None
+    assert gsm7_septets("está") is None and gsm7_septets("él") == 2
 
 
 # --- Checks on every file in domain/responses -------------------------------------
@@ -563,6 +597,27 @@ def test_spanish_variants_read_easily_in_spanish() -> None:
     fail_if(problems, f"Spanish responses below reading ease {MIN_SPANISH_EASE:g}")
 
 
+# Spanish labels to avoid (person-first: "una persona que usa drogas"): "adicto",
+# "drogadicto", "abuso", "alcoholico", "borracho", "yonqui", "limpio" / "sucio"
+# as labels.
+STIGMA_ES = re.compile(
+    r"\b(?:adict[oa]s?|drogadict[oa]s?|toxic[oó]man[oa]s?|drogatas?|yonquis?|vicios[oa]s?"
+    r"|abus(?:o|os|ar|ador|adora|adores)|alcoh[oó]lic[oa]s?|borrach[oa]s?"
+    r"|limpi[oa]s?|suci[oa]s?)\b",
+    re.IGNORECASE,
+)
+
+
+def test_no_stigmatising_words_in_spanish() -> None:
+    problems = [
+        f"{variant.label}: {match.group(0)!r}; use person-first words"
+        for variant in variants()
+        if variant.is_spanish
+        for match in STIGMA_ES.finditer(variant.text)
+    ]
+    fail_if(problems, "Stigmatising words in Spanish")
+
+
 def test_no_stigmatising_words() -> None:
     problems = [
         f"{variant.label}: {match.group(0)!r}; use person-first words"
@@ -618,8 +673,11 @@ def test_emergency_answers_keep_the_emergency_numbers() -> None:
 
 
 def test_clinical_text_is_plain_ascii() -> None:
+    """English text only: Spanish has accents (its SMS text is checked for GSM-7)."""
     problems = []
     for variant in clinical_variants():
+        if not variant.is_english:
+            continue
         odd = sorted({c for c in variant.text if not (c.isascii() and c.isprintable())})
         if odd:
             problems.append(f"{variant.label}: non-ASCII characters {odd!r}")
@@ -635,3 +693,182 @@ def test_clinical_web_text_is_one_to_four_sentences() -> None:
         if not 1 <= count <= WEB_MAX_SENTENCES:
             problems.append(f"{variant.label}: {count} sentences")
     fail_if(problems, f"Web texts longer than {WEB_MAX_SENTENCES} sentences")
+
+
+# --- Spanish ---------------------------------------------------------------------
+# Rasa picks the variant by the `language` slot (addons/nlu/language.py) and the
+# output channel. Every English variant has a Spanish twin: the same channel,
+# its conditions plus `language: es`, so a response added later in English only
+# fails here.
+LANGUAGE_SLOT = "language"
+SPANISH = "es"
+SUBJECT_SLOT = "screening_for"
+NUMBER_PATTERN = re.compile(r"\d+")
+
+
+def by_response() -> Dict[Tuple[str, str], List[Variant]]:
+    found: Dict[Tuple[str, str], List[Variant]] = {}
+    for variant in variants():
+        found.setdefault((variant.file, variant.response), []).append(variant)
+    return found
+
+
+def spanish_twins() -> List[Tuple[Variant, Variant]]:
+    """(English, Spanish) pairs of each response: same kind, in the order written."""
+    pairs = []
+    for response_variants in by_response().values():
+        for kind in {v.kind for v in response_variants}:
+            english = [v for v in response_variants if v.kind == kind and v.is_english]
+            spanish = [v for v in response_variants if v.kind == kind and v.is_spanish]
+            pairs += list(zip(english, spanish, strict=False))  # a missing twin: reported apart
+    return pairs
+
+
+def kind_label(kind: Tuple[str, Tuple[Tuple[str, str], ...]]) -> str:
+    channel, conditions = kind
+    return ", ".join([channel, *(f"{name} {value}" for name, value in conditions)])
+
+
+def test_every_english_variant_has_a_spanish_twin() -> None:
+    problems = []
+    for (file, response), response_variants in sorted(by_response().items()):
+        english = [v.kind for v in response_variants if v.is_english]
+        spanish = [v.kind for v in response_variants if v.is_spanish]
+        for kind in english:
+            if english.count(kind) > spanish.count(kind):
+                problems.append(f"{file}: {response}: no Spanish variant for {kind_label(kind)}")
+        for kind in spanish:
+            if kind not in english:
+                problems.append(f"{file}: {response}: Spanish variant for {kind_label(kind)} only")
+        last_english = max((v.position for v in response_variants if v.is_english), default=-1)
+        first_spanish = min(
+            (v.position for v in response_variants if v.is_spanish),
+            default=len(response_variants),
+        )
+        if first_spanish < last_english:
+            problems.append(f"{file}: {response}: a Spanish variant before an English one")
+    fail_if(problems, "Responses without Spanish for each English channel and condition")
+
+
+def test_spanish_twins_keep_placeholders_numbers_buttons_and_sources() -> None:
+    problems = []
+    for english, spanish in spanish_twins():
+        if set(SLOT_PATTERN.findall(english.text)) != set(SLOT_PATTERN.findall(spanish.text)):
+            problems.append(f"{spanish.label}: placeholders differ from {english.label}")
+        missing = set(NUMBER_PATTERN.findall(english.text)) - set(
+            NUMBER_PATTERN.findall(spanish.text)
+        )
+        if missing:
+            problems.append(f"{spanish.label}: numbers {sorted(missing)} of the English missing")
+        payloads = [b.get("payload") for b in english.data.get("buttons") or []]
+        if payloads != [b.get("payload") for b in spanish.data.get("buttons") or []]:
+            problems.append(f"{spanish.label}: button payloads differ from {english.label}")
+        # The same facts and sources; a Spanish variant may add some, for what it
+        # adds (utter_after_emergency gives SAMHSA's helpline, which answers in Spanish).
+        for key in ("facts", "sources"):
+            cited = set((spanish.data.get("metadata") or {}).get(key) or [])
+            english_cites = (english.data.get("metadata") or {}).get(key) or []
+            left_out = [item for item in english_cites if item not in cited]
+            if left_out:
+                problems.append(f"{spanish.label}: metadata.{key} leaves out {left_out}")
+        if spanish.text.strip() == english.text.strip():
+            problems.append(f"{spanish.label}: same text as the English")
+    fail_if(problems, "Spanish variants that differ from their English twin")
+
+
+def sms_choices_line(variant: Variant) -> str:
+    """The line the SMS channel adds for buttons: "Reply 1 for Yes, 2 for No".
+
+    addons/channels/sms_text.py renders it from utter_sms_choices and
+    utter_sms_choice (channels.yml) outside the conversation, so in English.
+    """
+    titles = [str(b.get("title") or "") for b in variant.data.get("buttons") or []]
+    if not titles:
+        return ""
+    english = {
+        v.response: v.text
+        for v in variants("channels.yml")
+        if v.is_english and v.response in ("utter_sms_choices", "utter_sms_choice")
+    }
+    choice = english.get("utter_sms_choice", "{number} for {title}")
+    choices = ", ".join(
+        choice.replace("{number}", str(number)).replace("{title}", title)
+        for number, title in enumerate(titles, start=1)
+    )
+    return english.get("utter_sms_choices", "Reply {choices}").replace("{choices}", choices)
+
+
+def sent_by_sms(variant: Variant) -> str:
+    """The variant as one SMS: its text (slots filled), then its choices line."""
+    return "\n".join(p for p in (with_slot_values(variant.text), sms_choices_line(variant)) if p)
+
+
+def test_spanish_text_that_sms_sends_is_gsm7_and_as_short_as_the_english() -> None:
+    """What SMS sends in Spanish: the SMS variants, and the web ones without an SMS twin.
+
+    Without a Spanish SMS twin, Rasa sends the Spanish web variant by SMS too,
+    and the SMS channel drops what is not GSM-7 (addons/channels/sms_text.py):
+    "está" would arrive as "est". So such text is written without a, i, o, u
+    with an accent, button titles included (they become "Reply 1 for ...").
+    Where the English fits one text with its choices, so does the Spanish.
+    """
+    problems = []
+    english_of = {spanish.label: english for english, spanish in spanish_twins()}
+    for response_variants in by_response().values():
+        spanish = [v for v in response_variants if v.is_spanish]
+        with_sms = {v.conditions for v in spanish if v.is_sms}
+        for variant in spanish:
+            if not variant.is_sms and (not variant.is_web or variant.conditions in with_sms):
+                continue
+            titles = [str(b.get("title") or "") for b in variant.data.get("buttons") or []]
+            for string in [variant.text, *titles]:
+                bad = non_gsm7_characters(with_slot_values(string))
+                if bad:
+                    problems.append(f"{variant.label}: sent by SMS, not GSM-7 {bad}: {string!r}")
+            english = english_of.get(variant.label)
+            if english is None:
+                continue
+            length, english_length = (gsm7_septets(sent_by_sms(v)) for v in (variant, english))
+            if english_length is not None and english_length <= SMS_MAX_SEPTETS:
+                if length is not None and length > SMS_MAX_SEPTETS:
+                    problems.append(
+                        f"{variant.label}: {length} characters by SMS with its choices "
+                        f"(the English fits one text): {sent_by_sms(variant)!r}"
+                    )
+    fail_if(problems, "Spanish text sent by SMS: outside GSM-7 or longer than one text")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Rasa 3.6 (ResponseVariationFilter.responses_for_utter_action) picks at random "
+        "among all variants whose conditions hold: with screening_for he and language es, "
+        "the English 'he' variant, the Spanish 'you' one and the Spanish 'he' one. Needs a "
+        "patch that prefers the variants whose conditions name the most slots."
+    ),
+)
+def test_rasa_chooses_the_spanish_variant_for_the_person_asked_about() -> None:
+    responses: Dict[str, List[Dict[str, Any]]] = {}
+    for variant in variants():
+        responses.setdefault(variant.response, []).append(variant.data)
+    chooser = ResponseVariationFilter(responses)
+    problems = []
+    checked = 0
+    for (_, response), response_variants in sorted(by_response().items()):
+        for value in ("he", "she", "they"):
+            subject = ((SUBJECT_SLOT, value),)
+            twins = [v for v in response_variants if v.is_spanish and v.conditions == subject]
+            for channel in ("rest", SMS_CHANNEL):
+                expected = [v.data for v in twins if v.channel == channel] or [
+                    v.data for v in twins if v.is_web
+                ]
+                if not expected:
+                    continue
+                checked += 1
+                slots = {SUBJECT_SLOT: value, LANGUAGE_SLOT: SPANISH}
+                fitting = chooser.responses_for_utter_action(response, channel, slots)
+                if fitting != expected:
+                    problems.append(f"{response} ({value}, {channel}): {len(fitting)} variants fit")
+    if not checked:
+        pytest.skip("no Spanish variants for someone else yet")
+    fail_if(problems, "Spanish variants for someone else that Rasa may not choose")
