@@ -22,7 +22,9 @@ install() patches two methods, on the Rasa server only:
 The emergency answers themselves are static rules and need no action server.
 
 install() also makes the check of the action server's answers cheaper
-(response_schema.py), so that custom actions answer well within the timeout.
+(response_schema.py), so that custom actions answer well within the timeout,
+and makes Rasa choose the response variant written for the most of the
+conversation's slots (response_variants.py: Spanish and about a son).
 """
 
 import asyncio
@@ -39,7 +41,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.exceptions import RasaException
 
-from addons.patches import response_schema
+from addons.patches import response_schema, response_variants
 
 logger = logging.getLogger(__name__)
 
@@ -165,4 +167,5 @@ def install() -> None:
     RemoteAction.run = _remote_run_with_timeout
     FormAction.validate_slots = _validate_slots_or_reject
     response_schema.install()
+    response_variants.install()
     MessageProcessor._run_action = _run_action_or_apologise

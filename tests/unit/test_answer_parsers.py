@@ -1642,12 +1642,19 @@ LIST_QUESTIONS = {"twitch_location", "twitch_timing", "opioid_names", "benzo_nam
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
 
 
+def is_spanish(variant: Dict[str, Any]) -> bool:
+    return any(c.get("name") == "language" for c in variant.get("condition") or [])
+
+
 def buttons() -> List[Any]:
-    """(question, title, payload) of every button of every screening question, once each."""
+    """(question, title, payload) of every English button of every screening question, once
+    each. The answer parsers read English; Spanish titles typed are not read yet."""
     responses = yaml.safe_load((ROOT / "domain" / "responses" / "screening.yml").read_text())
     found: Dict[Tuple[str, str, str], None] = {}
     for question in sorted(PARSERS):
         for variant in responses["responses"].get(f"utter_ask_{question}", []):
+            if is_spanish(variant):
+                continue
             for button in variant.get("buttons") or []:
                 found[(question, button["title"], button["payload"])] = None
     return [pytest.param(*key, id=f"{key[0]}: {key[1]}") for key in found]

@@ -31,6 +31,7 @@ from rasa.core.nlg.generator import ResponseVariationFilter
 
 from actions.explanation import BLOCKS
 from actions.sms_pages import MORE_PROMPT
+from addons.patches.response_variants import install as prefer_most_specific_variants
 from admissions.clinical_content import (
     MAX_GRADE,
     SOURCES_FILE,
@@ -838,16 +839,10 @@ def test_spanish_text_that_sms_sends_is_gsm7_and_as_short_as_the_english() -> No
     fail_if(problems, "Spanish text sent by SMS: outside GSM-7 or longer than one text")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Rasa 3.6 (ResponseVariationFilter.responses_for_utter_action) picks at random "
-        "among all variants whose conditions hold: with screening_for he and language es, "
-        "the English 'he' variant, the Spanish 'you' one and the Spanish 'he' one. Needs a "
-        "patch that prefers the variants whose conditions name the most slots."
-    ),
-)
 def test_rasa_chooses_the_spanish_variant_for_the_person_asked_about() -> None:
+    # Rasa alone picks at random among every variant whose conditions hold (the
+    # English "he" one too): addons/patches/response_variants.py keeps the most specific.
+    prefer_most_specific_variants()
     responses: Dict[str, List[Dict[str, Any]]] = {}
     for variant in variants():
         responses.setdefault(variant.response, []).append(variant.data)
