@@ -46,8 +46,9 @@ def also_counted(msg: Message, entity_type: str) -> Sequence[str]:
 def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     """yes | past | no.
 
-    Current use, or a stop within recent_days, is yes ("stopped last week");
-    an older or undated stop, or "used to", is past. Naming a substance of
+    Current use, or a stop within recent_days, is yes ("stopped last week",
+    "i stopped": the question asks about the last month); an older stop, time
+    off not dated ("im clean"), or "used to", is past. Naming a substance of
     the class is a yes, street words too ("bars"); naming only others ("just
     weed") a no. Names said of someone else are theirs when the answer says
     "not me" ("my wife takes xanax but i dont"); something unnamed with an
@@ -72,17 +73,18 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     ):
         return NOT_SURE
     if (
-        not labels & {PAST, "stopped"}
+        not labels & {PAST, "stopped", "clean"}
         and not any(not h.negated for h in names)
         and _only_others(msg, entity_type, [h for h in hits if h.label != UNKNOWN])
     ):
         return NO
     if labels & {"current", "recent"}:
         return YES
-    stops = [h for h in own if h.label == "stopped"]
+    stops = [h for h in own if h.label in ("stopped", "clean")]
     if stops:
         recent = float(msg.tables["recent_days"])
-        return YES if any(days_since(msg, h) <= recent for h in stops) else PAST
+        undated = {"stopped": 0.0, "clean": float("inf")}
+        return YES if any(days_since(msg, h, undated[h.label]) <= recent for h in stops) else PAST
     if PAST in labels:
         return PAST
     if any(not h.negated for h in names):

@@ -856,6 +856,10 @@ BENZO_USE: List[Tuple[Any, ...]] = [
     ("not for years", "past"),
     ("quit valium a few months ago", "past"),
     ("stopped my klonopin 4 days ago", "yes"),
+    # The question asks about the last month: a stop with no date is recent;
+    # time off with no date is not.
+    ("yes xanax but i stopped", "yes", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("im clean", "past"),
     ("nope never", "no"),
     ("i dont take any pills", "no"),
     ("never tried them", "no"),
