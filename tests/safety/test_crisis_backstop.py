@@ -187,6 +187,7 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "what are the signs to watch out for",
         "could this mean he will have a seizure",
         "i knocked on wood",
+        "what happens if she has a seizure",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -289,6 +290,7 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         # Found in role-play (rp8).
         ("hes in the bathroom and not answering", "emergency_overdose"),
         ("this morning she fell down shaking and didnt know where she was", "emergency_withdrawal"),
+        ("the paramedics are on the way", "emergency_calling"),
     ],
 )
 def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:
