@@ -867,3 +867,16 @@ def test_rasa_chooses_the_spanish_variant_for_the_person_asked_about() -> None:
     if not checked:
         pytest.skip("no Spanish variants for someone else yet")
     fail_if(problems, "Spanish variants for someone else that Rasa may not choose")
+
+
+def test_every_question_back_the_model_can_choose_has_an_answer() -> None:
+    # A retrieval intent with examples but no response is chosen and then says nothing.
+    answers = {name for path in CONTENT_DIR.glob("*.yml") for name in responses_of(path)}
+    intents = {
+        str(item["intent"])
+        for path in (ROOT / "data" / "nlu").glob("*.yml")
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
+        if "intent" in item
+    }
+    missing = sorted(i for i in intents if "/" in i and f"utter_{i}" not in answers)
+    assert not missing, f"retrieval intents with no response: {missing}"
