@@ -1445,6 +1445,9 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
+    # Wanting to quit is no stop: the amount decides.
+    ("yeah like a 12 pack a day, is that dangerous? i wanna quit", "yes"),
+    ("a glass of wine with dinner, i want to quit", "no"),
     ("Yes", "yes"),
     ("No", "no"),
     ("i drink a lot", "yes"),
