@@ -9,8 +9,8 @@ import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence
 
 # Cues in the person's messages. Each is a regular expression over lower-case
-# text; a cue right after a negation ("not pregnant", "no withdrawal") does
-# not count.
+# text; a cue right after a negation ("not pregnant", "no withdrawal") or
+# asked back ("pregnancy?? shes 62") does not count.
 CUES: Dict[str, re.Pattern] = {
     "pregnant": re.compile(
         r"\b(?:pregnan\w*|preggo|expecting a baby|i'?m expecting|prenatal|trimester"
@@ -41,6 +41,7 @@ CUES: Dict[str, re.Pattern] = {
 NEGATION = re.compile(
     r"\b(?:not|never|no|isn'?t|aren'?t|wasn'?t|dont|don'?t|no longer)\W+(?:\w+\W+){0,2}$"
 )
+ASKED_BACK = re.compile(r"\s*\?")
 MORE_INTENT = "more"
 EXPLANATION_ACTION = "action_explain_screening"
 # Events after which an earlier conversation no longer counts.
@@ -66,7 +67,10 @@ def cues(texts: Sequence[str]) -> FrozenSet[str]:
     for text in texts:
         lowered = text.lower().replace("\u2019", "'")
         for name, pattern in CUES.items():
-            if any(not NEGATION.search(lowered[: m.start()]) for m in pattern.finditer(lowered)):
+            if any(
+                not NEGATION.search(lowered[: m.start()]) and not ASKED_BACK.match(lowered, m.end())
+                for m in pattern.finditer(lowered)
+            ):
                 found.add(name)
     return frozenset(found)
 

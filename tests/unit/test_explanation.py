@@ -253,6 +253,9 @@ CASES = [
                "911")),
     Case("not-pregnant", opioids("oxycodone"), words=("im not pregnant",),
          must_not=("pregnancy",)),
+    # Asked back, not told: "pregnancy?? shes 62".
+    Case("pregnancy-asked-back", {**opioids("tramadol"), "screening_for": "she"},
+         words=("pregnancy?? shes 62. yes lets start",), must_not=("pregnancy",)),
     # Someone else
     Case("son-on-fentanyl",
          {**twitch("all_the_time"), **opioids("fentanyl", prescribed=NO), "screening_for": "he"},
