@@ -95,7 +95,8 @@ def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
 # "its me", "im the friend lol": the writer was asking for themselves after all.
 _ABOUT_ME = re.compile(
     r"\b(?:it'?s|its|it is|this is|this'?s|that'?s|thats) (?:me|about me|for me|myself)\b"
-    r"|\babout me,? not\b|\bi'?m the (?:friend|one)\b"
+    r"|\babout me,? not\b|\bnot (?:him|her|them|he|she),? (?:it'?s |its )?me\b"
+    r"|\bi'?m the (?:friend|one)\b"
 )
 # "not me, my son": the questions were speaking to the wrong person.
 _NOT_ME = re.compile(r"\bnot (?:me|for me|about me|myself)\b|\bim asking (?:for|about)\b")

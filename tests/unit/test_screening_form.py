@@ -418,6 +418,7 @@ def test_a_class_word_in_a_denial_discloses_nothing() -> None:
         ("its not me its my roommate", None, "they"),
         ("ok honestly its me. im the friend lol", "they", "self"),
         ("his?? no this is about me not my boyfriend", "he", "self"),
+        ("not her, me. its my legs", "she", "self"),
     ],
 )
 async def test_who_the_screening_is_about_can_be_corrected_mid_way(
