@@ -360,6 +360,8 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(response="utter_callback_failed")
             return cleared
         logger.info("Callback request #%s stored", request_id)
-        dispatcher.utter_message(response="utter_callback_number", number=readable(str(tracker.get_slot(PHONE))))
+        dispatcher.utter_message(
+            response="utter_callback_number", number=readable(str(tracker.get_slot(PHONE)))
+        )
         dispatcher.utter_message(response="utter_callback_received")
         return cleared + [SlotSet(SAVED, True)]

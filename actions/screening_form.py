@@ -178,6 +178,8 @@ def twitching_duration_said(text: str) -> bool:
         DURATION_CUE.search(clause) and TWITCH_WORD.search(clause)
         for clause in CLAUSE_BREAK.split(text.lower())
     )
+
+
 # A "no" to drinking is always asked: read from a story it could hide a drinker.
 ALCOHOL_AMOUNTS = {YES, "binge"}
 
