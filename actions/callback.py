@@ -142,6 +142,14 @@ def name_answer(value: Any, intent: Optional[str]) -> Optional[str]:
     return text[:MAX_NAME] or None
 
 
+def name_with_number(text: str, intent: Optional[str]) -> Optional[str]:
+    """The name in a message that also gives a number, if it has one."""
+    said = name_said(text) or name_answer(text, intent)
+    if said and (any(char.isdigit() for char in said) or len(said.split()) > 3):
+        return None  # "wait wrong number, its 301-555-0138": no name in it
+    return said
+
+
 def name_said(text: str) -> Optional[str]:
     match = NAME_SAID.search(text)
     return (match.group(1) or match.group(2))[:MAX_NAME] if match else None
@@ -283,8 +291,9 @@ class ValidateCallbackForm(CountingValidation):
             }
         number = e164(text)
         if slot in (NAME, TIME) and number:
-            # "wait wrong number, its 301-555-0138": the number again, corrected.
-            said = name_said(text) if slot == NAME else time_said(text)
+            # "wait wrong number, its 301-555-0138": the number again, corrected;
+            # "Tom, 571 555 0143, evenings": the name, the number and the time.
+            said = name_with_number(text, intent) if slot == NAME else time_said(text)
             return {PHONE: number, **({slot: said} if said else {})}
         if slot == NAME:
             return {NAME: name_answer(text, intent)}
