@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import corrections
-from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values, is_question
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import follow_up_answers, parse_answer
 from actions.questions import (
@@ -86,18 +86,17 @@ def denied_uses(
     return denied
 
 
-# A message that answers and also asks: "a month. is this withdrawal?". Without a
-# question in it ("a while"), an FAQ reading is the classifier's mistake.
-ASKS = re.compile(
-    r"\?|^(?:is|are|can|could|will|would|should|do|does|did|how|what|whats|why|who|where|when)\b"
-    r"|[.,!;]\s*(?:is|are|can|could|will|would|should|do|does|did|how|what|whats|why|who|where|when)\b"
-)
+SENTENCE_BREAK = re.compile(r"[.,!;]")
 
 
 def faq_answer(tracker: Tracker) -> Optional[str]:
-    """The FAQ response for a message read as a question back ("a month. is this withdrawal?")."""
-    text = str(tracker.latest_message.get("text") or "").lower()
-    if intent_of(tracker) != "faq" or not ASKS.search(text):
+    """The FAQ response for a message read as a question back ("a month. is this withdrawal?").
+
+    Without a question in it ("a while"), an FAQ reading is the classifier's mistake.
+    """
+    text = str(tracker.latest_message.get("text") or "")
+    asks = any(is_question(part) for part in SENTENCE_BREAK.split(text))
+    if intent_of(tracker) != "faq" or not asks:
         return None
     selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
     return (selected.get("response") or {}).get("utter_action")
