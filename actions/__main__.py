@@ -1,8 +1,8 @@
 """The action server, warmed up: `python -m actions --port 5055` (rasa_sdk's own options).
 
-The answer parsers build their vocabulary (spaCy and the lexicon) before the
-server listens, so the first answer is read at once: the Rasa server waits
-only ACTION_TIMEOUT_SECONDS for an action.
+The answer parsers build their vocabulary (spaCy and the lexicon) and the domain
+is read (actions/domain.py) before the server listens, so the first answer is
+read at once: the Rasa server waits only ACTION_TIMEOUT_SECONDS for an action.
 """
 
 import sys
@@ -10,6 +10,7 @@ import sys
 from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 
+from actions.domain import action_domain, fill_missing_domain
 from actions.parsers import preload
 from storage import log_privacy
 
@@ -18,6 +19,8 @@ def main() -> None:
     log_privacy.install()  # no message, slot value or tracker in any log line
     args = create_argument_parser().parse_args(["--actions", "actions", *sys.argv[1:]])
     preload()
+    action_domain()
+    fill_missing_domain()
     main_from_args(args)
 
 
