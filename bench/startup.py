@@ -41,7 +41,7 @@ NLU_COMPONENTS = (
     "BlankEnglishTokenizer",
     "LexiconEntityExtractor",
     "CountVectorsFeaturizer",
-    "DIETClassifier",
+    "LogisticRegressionClassifier",
     "FallbackClassifier",
     "CrisisBackstop",
 )

@@ -1,8 +1,8 @@
 """Rasa tokenizer: spaCy's blank English tokenizer on the lower-cased text.
 
 It gives the tokens that SpacyNLP (case_sensitive false) and SpacyTokenizer
-gave with a blank English spaCy pipeline, so the featurizers and DIET see the
-same input, without a spaCy pipeline on disk that the model would depend on.
+gave with a blank English spaCy pipeline, so the featurizers and the classifiers
+see the same input, without a spaCy pipeline on disk that the model would depend on.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """BlankEnglishTokenizer gives the tokens SpacyNLP and SpacyTokenizer gave.
 
-So the featurizers and DIET get the same input as before. The reference is
+So the featurizers and the classifiers get the same input as before. The reference is
 Rasa's own pair on a blank English spaCy pipeline (build/spacy_pipeline was
 that plus an entity ruler, which does not change tokens), on every training
 example and on the held-out and safety messages.
