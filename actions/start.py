@@ -19,6 +19,8 @@ from actions.parsers import parse_answer
 from actions.subject import subject_of
 
 ASK = "utter_ask_start"
+# Answers to questions back: they come between the asks without ending them.
+QUESTION_BACK_ANSWERS = ("utter_faq", "utter_what_is", "utter_what_are", "utter_opening")
 
 
 def times_asked_in_a_row(tracker: Tracker, passing: Tuple[str, ...] = ()) -> int:
@@ -54,16 +56,12 @@ class ActionReadStart(Action):
         )
         if answer == YES or (answer is None and _describes_the_problem(text)):
             return [FollowupAction("screening_form")]
-        if answer != NO and times_asked_in_a_row(tracker) < MAX_ASKS:
+        if answer != NO and times_asked_in_a_row(tracker, QUESTION_BACK_ANSWERS) < MAX_ASKS:
             dispatcher.utter_message(response="utter_help_start")
             return [FollowupAction(ASK)]
         dispatcher.utter_message(response="utter_admissions_contact")
         dispatcher.utter_message(response="utter_start_later")
         return []
-
-
-# Answers to questions back: they come between the asks without ending them.
-QUESTION_BACK_ANSWERS = ("utter_faq", "utter_what_is", "utter_what_are", "utter_opening")
 
 
 class ActionAskStartAgain(Action):

@@ -78,3 +78,14 @@ async def test_the_opening_question_is_not_asked_a_third_time_around_questions_b
     assert await said_after(once) == ["utter_ask_start"]
     twice = once + [bot("utter_ask_start"), bot("utter_faq/what_is_this")]
     assert await said_after(twice) == ["utter_admissions_contact", "utter_start_later"]
+
+
+async def test_an_unclear_answer_after_two_asks_around_a_question_back_gives_the_number() -> None:
+    faq = {"event": "bot", "metadata": {"utter_action": "utter_faq/spanish"}}
+    ask = {"event": "bot", "metadata": {"utter_action": "utter_ask_start"}}
+    text = "gracias, voy a llamar al SAMHSA"
+    events = [faq, ask, faq, ask, {"event": "user", "text": text}]
+    message = {"text": text, "intent": {"name": "nlu_fallback"}, "entities": []}
+    tracker = Tracker("t", {}, message, events, False, None, {}, "action_listen")
+    said, events = await read(tracker)
+    assert said == ["utter_admissions_contact", "utter_start_later"] and events == []
