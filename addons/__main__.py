@@ -28,6 +28,11 @@ def main() -> None:
         )
     log_privacy.install()
     patches.install()
+    # Loading the intent classifier imports skops, which imports numpy.distutils,
+    # which sets the root logger to WARNING: imported now, before Rasa sets the
+    # log level, it cannot undo --debug or LOG_LEVEL.
+    import skops.io  # noqa: F401
+
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
 
