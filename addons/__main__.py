@@ -11,6 +11,7 @@ then it runs Rasa's own command line. Starting the server any other way runs
 without them.
 """
 
+import importlib
 import sys
 
 import rasa
@@ -31,7 +32,7 @@ def main() -> None:
     # Loading the intent classifier imports skops, which imports numpy.distutils,
     # which sets the root logger to WARNING: imported now, before Rasa sets the
     # log level, it cannot undo --debug or LOG_LEVEL.
-    import skops.io  # noqa: F401
+    importlib.import_module("skops.io")
 
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
