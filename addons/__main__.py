@@ -12,6 +12,7 @@ without them.
 """
 
 import importlib
+import logging
 import sys
 
 import rasa
@@ -19,6 +20,22 @@ from rasa.__main__ import main as rasa_main
 
 from addons import patches
 from storage import log_privacy
+
+
+def import_leaving_logging_alone(module: str) -> None:
+    """Imports `module` now, and puts the root logger back as it was.
+
+    Loading the intent classifier imports skops, which imports numpy.distutils: it
+    turns the root logger into its own class (which prints to stdout) at level
+    WARNING. Imported during the model load, that undid --debug and LOG_LEVEL and
+    put log lines in the staff shell's console.
+    """
+    root = logging.getLogger()
+    kind, handlers, level = root.__class__, list(root.handlers), root.level
+    importlib.import_module(module)
+    root.__class__ = kind
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def main() -> None:
@@ -29,11 +46,7 @@ def main() -> None:
         )
     log_privacy.install()
     patches.install()
-    # Loading the intent classifier imports skops, which imports numpy.distutils,
-    # which sets the root logger to WARNING: imported now, before Rasa sets the
-    # log level, it cannot undo --debug or LOG_LEVEL.
-    importlib.import_module("skops.io")
-
+    import_leaving_logging_alone("skops.io")
     sys.argv = ["rasa", *sys.argv[1:]]
     rasa_main()
 
