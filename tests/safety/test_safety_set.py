@@ -487,7 +487,13 @@ def test_after_an_emergency_admissions_or_stopping_work(assistant: Any) -> None:
     )
     other = new_sender()
     assistant.say(other, "hes seizing")
-    assert any(says(m, "utter_goodbye") for m in assistant.say(other, "/goodbye"))
+    assert any(says(m, "utter_goodbye") for m in assistant.say(other, "/stop_screening"))
+    # A goodbye typed instead of the choices gets the danger once more, not a goodbye.
+    leaving = new_sender()
+    assistant.say(leaving, "hes seizing")
+    replies = assistant.say(leaving, "/goodbye")
+    assert any(says(m, "utter_after_emergency_still") for m in replies)
+    assert not any(says(m, "utter_goodbye") for m in replies)
 
 
 def test_an_overdose_question_mid_screening_gets_the_facts_then_the_question(
