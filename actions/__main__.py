@@ -10,7 +10,7 @@ import sys
 from rasa_sdk.__main__ import main_from_args
 from rasa_sdk.endpoint import create_argument_parser
 
-from actions.domain import action_domain, fill_missing_domain
+from actions.domain import fill_missing_domain
 from actions.parsers import preload
 from storage import log_privacy
 
@@ -19,7 +19,6 @@ def main() -> None:
     log_privacy.install()  # no message, slot value or tracker in any log line
     args = create_argument_parser().parse_args(["--actions", "actions", *sys.argv[1:]])
     preload()
-    action_domain()
     fill_missing_domain()
     main_from_args(args)
 

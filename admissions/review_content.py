@@ -32,8 +32,8 @@ from admissions.clinical_content import (
     spanish_reading_ease,
     word_count,
 )
+from storage.domain_files import DOMAIN_DIR, merged_domain
 
-DOMAIN_DIR = ROOT / "domain"
 RESPONSES_DIR = DOMAIN_DIR / "responses"
 DEFAULT_OUT = ROOT / "build" / "clinical-review.html"
 VOICES = (
@@ -121,18 +121,6 @@ th { background: #eee; font-family: Helvetica, Arial, sans-serif; font-size: 90%
 code { font-size: 90%; }
 @media print { h2 { page-break-before: always; } }
 """
-
-
-def load_domain() -> Dict[str, Any]:
-    """domain/*.yml merged, one level deep, as Rasa merges a domain folder."""
-    merged: Dict[str, Any] = {}
-    for path in sorted(DOMAIN_DIR.rglob("*.yml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-            elif isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-    return merged
 
 
 def responses_by_file() -> Dict[str, Dict[str, List[Dict[str, Any]]]]:
@@ -406,7 +394,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"default: {DEFAULT_OUT}")
     args = parser.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page(load_domain(), load_facts()), encoding="utf-8")
+    args.out.write_text(page(merged_domain(), load_facts()), encoding="utf-8")
     print(f"Wrote {args.out}")
     return 0
 

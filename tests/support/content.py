@@ -5,25 +5,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
 
-import yaml
+from storage.domain_files import DOMAIN_DIR, merged_domain
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_DIR = ROOT / "domain"
 
 
 @lru_cache(maxsize=None)
 def domain() -> Dict[str, Any]:
-    """domain/*.yml merged as Rasa merges a domain folder (one level deep is enough here)."""
-    merged: Dict[str, Any] = {}
-    for path in sorted(DOMAIN_DIR.rglob("*.yml")):
-        for key, value in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
-            if isinstance(value, dict):
-                merged.setdefault(key, {}).update(value)
-            elif isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            else:
-                merged[key] = value
-    return merged
+    """domain/*.yml merged as Rasa merges a domain folder."""
+    return merged_domain()
 
 
 @lru_cache(maxsize=None)

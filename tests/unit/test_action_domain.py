@@ -13,14 +13,15 @@ from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from actions.domain import DOMAIN_DIR, action_domain, fill_missing_domain
+from actions.domain import fill_missing_domain
+from storage.domain_files import DOMAIN_DIR, merged_domain
 
 ROOT = DOMAIN_DIR.parent
 
 
 def test_the_copy_is_what_rasa_would_send() -> None:
     sent = Domain.load(str(DOMAIN_DIR)).as_dict()
-    copy = action_domain()
+    copy = merged_domain()
     assert copy["responses"] == sent["responses"]
     assert copy["forms"] == sent["forms"]
     assert set(copy["slots"]) == set(sent["slots"])
@@ -63,6 +64,6 @@ def test_an_action_called_without_a_domain_gets_the_copy() -> None:
     try:
         assert call_without_domain() == {}  # rasa_sdk alone
         fill_missing_domain()
-        assert call_without_domain() is action_domain()
+        assert call_without_domain() == merged_domain()
     finally:
         ActionExecutor.run = original  # type: ignore[method-assign]
