@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import (
@@ -58,6 +59,31 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 V = TypeVar("V")
+
+
+def _accent_table() -> Dict[int, str]:
+    """Each accented Latin letter -> its plain letter ("á" -> "a", "ñ" -> "n")."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def fold_accents(text: str) -> str:
+    """The text with its accents dropped, letter for letter ("está" -> "esta").
+
+    Spanish is texted with and without accents; folding both the messages and
+    the data lets the data hold one spelling. The length does not change, so
+    character offsets stay right.
+    """
+    return text.translate(_ACCENTS)
+
+
 Pattern = Dict[str, Any]
 
 
@@ -90,7 +116,7 @@ def normalise(text: str) -> str:
 
     "K-Pin" and "k pin" become the same key, and so do "god's" and "gods".
     """
-    text = _APOSTROPHES.sub("", text.lower())
+    text = _APOSTROPHES.sub("", fold_accents(text.lower()))
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
@@ -346,7 +372,19 @@ def ruler_patterns(substances: SubstanceLexicon, twitching: TwitchingLexicon) ->
     patterns += [
         {"label": DURATION_LABEL, "pattern": tokens} for tokens in twitching.duration_patterns
     ]
-    return patterns
+    # Messages are matched with their accents folded (addons/nlu/entities.py).
+    return [{**pattern, "pattern": _folded(pattern["pattern"])} for pattern in patterns]
+
+
+def _folded(value: Any) -> Any:
+    """A pattern with the accents of all its strings folded."""
+    if isinstance(value, str):
+        return fold_accents(value)
+    if isinstance(value, list):
+        return [_folded(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _folded(item) for key, item in value.items()}
+    return value
 
 
 # --------------------------------------------------------------- loading

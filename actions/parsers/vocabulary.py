@@ -27,7 +27,7 @@ from typing import (
 
 import yaml
 
-from storage.lexicon import damerau_levenshtein, load_substances
+from storage.lexicon import damerau_levenshtein, fold_accents, load_substances
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -62,7 +62,7 @@ Match = Tuple[str, int, int]  # label, first token, end token
 
 
 def normalise_text(text: str) -> Tuple[str, List[int]]:
-    """The text lower-cased and without apostrophes, and where each character came from.
+    """The text lower-cased, accents folded, no apostrophes, and where each character came from.
 
     Keeping the offsets lets entity character spans from the NLU be placed
     on our tokens.
@@ -72,7 +72,7 @@ def normalise_text(text: str) -> Tuple[str, List[int]]:
     for i, char in enumerate(text):
         if char in _APOSTROPHES:
             continue
-        piece = char.lower()
+        piece = fold_accents(char.lower())
         if char in _SPACED:
             piece = f" {piece} "
         elif piece.isalpha() and chars and chars[-1].isdigit():

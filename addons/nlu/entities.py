@@ -27,7 +27,13 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from storage import lexicon
-from storage.lexicon import TypoMatcher, load_substances, load_twitching, project_path
+from storage.lexicon import (
+    TypoMatcher,
+    fold_accents,
+    load_substances,
+    load_twitching,
+    project_path,
+)
 
 # Lexicon matches are certain; a guessed typo is less so.
 EXACT_CONFIDENCE = 1.0
@@ -163,13 +169,13 @@ class LexiconEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def _doc(nlp: Language, text: str) -> Doc:
-        """The lower-cased text's doc, unless lower-casing changes its length.
+        """The lower-cased text's doc, accents folded, unless lower-casing changes its length.
 
         Lower-casing can lengthen some Unicode text ("İ"), which would shift
         entity offsets; the ruler matches on LOWER anyway.
         """
         lower = text.lower()
-        return nlp(lower if len(lower) == len(text) else text)
+        return nlp(fold_accents(lower if len(lower) == len(text) else text))
 
     @staticmethod
     def _ruler_entities(doc: Doc) -> List[Dict[Text, Any]]:

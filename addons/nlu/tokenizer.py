@@ -1,5 +1,8 @@
 """Rasa tokenizer: spaCy's blank English tokenizer on the lower-cased text.
 
+Tokens have their accents folded ("está" -> "esta"): Spanish is texted with
+and without them, and both should look the same to the classifiers.
+
 It gives the tokens that SpacyNLP (case_sensitive false) and SpacyTokenizer
 gave with a blank English spaCy pipeline, so the featurizers and the classifiers
 see the same input, without a spaCy pipeline on disk that the model would depend on.
@@ -13,6 +16,8 @@ import spacy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+from storage.lexicon import fold_accents
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -44,7 +49,7 @@ class BlankEnglishTokenizer(Tokenizer):
         if not text:
             return []
         tokens = [
-            Token(token.text, token.idx)
+            Token(fold_accents(token.text), token.idx)
             for token in self._tokenizer(text.lower())
             if token.text.strip()
         ]
