@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.parsers import names_given, parse_answer
+from actions.parsers.message import content_entities
 
 CLASS_RESPONSES = {"opioid": "utter_what_is_opioid", "benzodiazepine": "utter_what_is_benzo"}
 # Opioids with an answer of their own: methadone and buprenorphine treat opioid use
@@ -65,6 +66,7 @@ def asked_about(text: str, entities: List[Dict[str, Any]]) -> List[Dict[str, Any
 
     A class word counts only when it stands for a street name ("blues").
     """
+    entities = [dict(e) for e in content_entities(entities)]
     named = [e for e in entities if e.get("value") not in CLASS_WORDS]
     if named:
         return named

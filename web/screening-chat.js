@@ -3,7 +3,10 @@
  * for WCAG 2.1 AA. The widget is used as it is (no fork): this file only sets
  * attributes on its elements, listens to keys and adds a live region.
  *
- *   ScreeningChat.start({ socketUrl, title, subtitle, launcherText, inputHint, colours })
+ *   ScreeningChat.start({ socketUrl, language, title, subtitle, launcherText, inputHint, colours })
+ *
+ * language: "en" or "es" (default "en"): the language the conversation starts in
+ * (sent as customData.language with the first message); the person can still switch.
  *
  * The site's settings are the object given to start() in the page (web/index.html
  * shows it); everything else is here. What it adds to the widget:
@@ -30,16 +33,25 @@
     launcher: ".rw-launcher",
     close: ".rw-close-button"
   };
+  // The widget's own words, for screen readers, in the page's language.
   var WORDS = {
-    close: "Close the chat",
-    send: "Send",
-    input: "Your message",
-    list: "Conversation"
+    en: { close: "Close the chat", send: "Send", input: "Your message", list: "Conversation",
+          connecting: "Connecting...", hello: "hi" },
+    es: { close: "Cerrar el chat", send: "Enviar", input: "Su mensaje", list: "Conversación",
+          connecting: "Conectando...", hello: "hola" }
   };
   var KEEP_ANNOUNCED = 5;
 
   function messageDelay(text) {
     return Math.min(DELAY_MS.max, DELAY_MS.base + DELAY_MS.perCharacter * text.length);
+  }
+
+  function languageOf(site) {
+    return WORDS.hasOwnProperty(site.language) ? site.language : "en";
+  }
+
+  function wordsFor(site) {
+    return WORDS[languageOf(site)];
   }
 
   function widgetOptions(site) {
@@ -48,8 +60,8 @@
       selector: "#webchat",
       socketUrl: site.socketUrl,
       socketPath: "/socket.io/",
-      initPayload: "hi",
-      customData: { language: "en" },
+      initPayload: wordsFor(site).hello,
+      customData: { language: languageOf(site) },
       // Kept for this browser tab only: a reload keeps the conversation, closing the tab ends it.
       params: { storage: "session" },
       title: site.title,
@@ -63,7 +75,7 @@
       customMessageDelay: messageDelay,
       showMessageDate: false,
       hideWhenNotConnected: false,
-      connectingText: "Connecting..."
+      connectingText: wordsFor(site).connecting
     };
   }
 
@@ -75,17 +87,18 @@
   }
 
   function nameTheControls(root, site) {
+    var words = wordsFor(site);
     var launcher = root.querySelector(WIDGET.launcher);
     if (launcher) {
       var open = root.querySelector(WIDGET.list) !== null;
-      setAttributes(launcher, { "aria-label": open ? WORDS.close : site.launcherText, "aria-expanded": String(open) });
+      setAttributes(launcher, { "aria-label": open ? words.close : site.launcherText, "aria-expanded": String(open) });
       if (open) { launcher.removeAttribute("data-launcher-text"); } else { setAttributes(launcher, { "data-launcher-text": site.launcherText }); }
     }
-    setAttributes(root.querySelector(WIDGET.close), { "aria-label": WORDS.close });
-    setAttributes(root.querySelector(".rw-send"), { "aria-label": WORDS.send });
-    setAttributes(root.querySelector(WIDGET.input), { "aria-label": WORDS.input });
+    setAttributes(root.querySelector(WIDGET.close), { "aria-label": words.close });
+    setAttributes(root.querySelector(".rw-send"), { "aria-label": words.send });
+    setAttributes(root.querySelector(WIDGET.input), { "aria-label": words.input });
     setAttributes(root.querySelector(".rw-title"), { "aria-level": "2" });
-    setAttributes(root.querySelector(WIDGET.list), { tabindex: "0", role: "region", "aria-label": WORDS.list });
+    setAttributes(root.querySelector(WIDGET.list), { tabindex: "0", role: "region", "aria-label": words.list });
     Array.prototype.forEach.call(root.querySelectorAll("div" + WIDGET.reply), function (reply) {
       setAttributes(reply, { role: "button", tabindex: "0" });
     });
@@ -145,7 +158,7 @@
   function start(site) {
     var options = widgetOptions(site);
     var root = document.querySelector(options.selector);
-    setAttributes(root, { role: "region", "aria-label": site.title });
+    setAttributes(root, { role: "region", "aria-label": site.title, lang: languageOf(site) });
     root.style.setProperty("--screening-chat-main", site.colours.main);
     window.WebChat.default(options, root);  // without root, it mounts in a div of its own
     var announceNew = announcer(root);

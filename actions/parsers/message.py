@@ -59,6 +59,17 @@ class Spanned(Protocol):
 S = TypeVar("S", bound=Spanned)
 
 
+# The entity that says which language the whole message is in (addons/nlu/language.py).
+LANGUAGE_ENTITY = "language"
+
+
+def content_entities(entities: Optional[Sequence[Any]]) -> List[Mapping[str, Any]]:
+    """The entities found in the words (substances, body parts...), not the message's language."""
+    return [
+        e for e in entities or [] if isinstance(e, Mapping) and e.get("entity") != LANGUAGE_ENTITY
+    ]
+
+
 def select(candidates: Iterable[Tuple[int, str, int, int]]) -> List[Tuple[int, str, int, int]]:
     """Non-overlapping (rank, label, start, end): longest first, then lowest rank."""
     chosen: List[Tuple[int, str, int, int]] = []
@@ -78,7 +89,7 @@ class Message:
         self.vocab = vocabulary()
         self.tables = self.vocab.tables
         self.intent = intent
-        self.entities = [e for e in entities or [] if isinstance(e, Mapping)]
+        self.entities = content_entities(entities)
         # A button payload ("/inform{...}") says everything in its intent and entities.
         self.payload = text.lstrip().startswith("/")
         normalised, self._offsets = normalise_text("" if self.payload else text)

@@ -146,7 +146,7 @@ class SmsInput(InputChannel):
     ) -> List[str]:
         sender_id = conversation_id(sender)
         agent = request.app.ctx.agent
-        buttons = await typed_text.offered_buttons(agent, sender_id)
+        buttons = typed_text.offered_buttons(await agent.tracker_store.retrieve(sender_id))
         collector = SmsOutput()
         message = UserMessage(
             typed_text.resolved(text, buttons, by_words=True),

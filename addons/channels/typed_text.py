@@ -18,7 +18,7 @@ MAX_TEXT_LENGTH = 2000
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _PAYLOAD_PREFIX = re.compile(r"^[\s/]+")
-_YES = {"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure"}
+_YES = {"yes", "y", "yeah", "yep", "yup", "ok", "okay", "sure", "si", "sí", "claro"}
 _NO = {"no", "n", "nope", "nah"}
 AFFIRM = "/affirm"
 DENY = "/deny"
@@ -35,9 +35,8 @@ def too_long(text: str) -> bool:
     return len(text) > MAX_TEXT_LENGTH
 
 
-async def offered_buttons(agent: Any, sender_id: str) -> List[Button]:
+def offered_buttons(tracker: Optional[Any]) -> List[Button]:
     """The buttons of the bot's messages since the person's last message."""
-    tracker = await agent.tracker_store.retrieve(sender_id)
     if tracker is None:
         return []
     buttons: List[Button] = []

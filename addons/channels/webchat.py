@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import UserUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -48,6 +49,8 @@ CALL_BUTTON_UNDER = "utter_admissions_contact"
 # tel: and sms: links open the phone's dialer from the page itself; rasa-webchat's
 # default target (_blank) would leave an empty tab behind.
 LINK_METADATA = {"linkTarget": "_self"}
+# customData.language: the page's language ("en", "es").
+PAGE_LANGUAGE = "language"
 
 
 def allowed_origins() -> List[str]:
@@ -70,6 +73,20 @@ class _AppBlueprint(SocketBlueprint):
     def agent(self) -> Any:
         app = getattr(self.ctx, "app", None)
         return getattr(app.ctx, "agent", None) if app is not None else None
+
+
+def page_metadata(custom_data: Any, tracker: Optional[Any]) -> Optional[Dict[str, Any]]:
+    """The widget's customData; its `language` only until the person has written.
+
+    The page's language starts the conversation; after that the person's own
+    words decide it (addons/nlu/language.py), not the page on every message.
+    """
+    if not isinstance(custom_data, dict):
+        return None
+    started = tracker is not None and any(isinstance(e, UserUttered) for e in tracker.events)
+    if started:
+        return {key: value for key, value in custom_data.items() if key != PAGE_LANGUAGE}
+    return custom_data
 
 
 def _valid_session_id(value: Any) -> bool:
@@ -189,13 +206,12 @@ class WebchatInput(SocketIOInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         agent = webchat.agent()
-        buttons = await typed_text.offered_buttons(agent, sender_id) if agent else []
-        metadata = data.get(self.metadata_key)
+        tracker = await agent.tracker_store.retrieve(sender_id) if agent else None
         message = UserMessage(
-            typed_text.resolved(text, buttons),
+            typed_text.resolved(text, typed_text.offered_buttons(tracker)),
             self._output(webchat),
             sender_id,
             input_channel=self.name(),
-            metadata=metadata if isinstance(metadata, dict) else None,
+            metadata=page_metadata(data.get(self.metadata_key), tracker),
         )
         await on_new_message(message)

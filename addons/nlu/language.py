@@ -1,23 +1,26 @@
-"""LanguageDetector: the language of an emergency message, as an entity.
+"""LanguageDetector: the conversation's language, as an entity on the messages that say it.
 
-Runs after CrisisBackstop, on messages whose intent is an emergency (an intent
-named emergency_*): only their answers have Spanish variants, and the
-screening's answer parsers read every entity of the other messages. When
-lingua (a language-identification library that works offline) is sure enough
-that the text is in one of the configured languages, the message gets the
-entity ``language`` with its ISO 639-1 code ("en", "es"). Rasa fills the
-`language` slot from it (a `from_entity` mapping, domain/core.yml) before it
-answers, and the emergency answer's `language: es` variant is chosen by
-Rasa's own response conditions: no action server is involved. A message
-lingua is not sure about ("911!!", "ok") leaves the slot as it was.
+Runs last. A message gets the entity ``language`` (ISO 639-1: "en", "es"), which
+fills the `language` slot (domain/core.yml) before Rasa answers; every response
+has its Spanish variant, chosen by Rasa's response conditions. A message that
+does not say its language ("ok", "si", "xanax", "a week") leaves the slot as it
+was, so the conversation keeps its language. What says it, strongest first:
 
-The detector holds only the configured languages' models, loaded when the
-component is created (not on import, not on the first emergency).
+1. A choice typed in a short message: "español", "english please" (`choices`).
+2. An emergency message that lingua (offline language identification) is
+   fairly sure about: its answer must be in the words the person used.
+3. Any other message of at least `min_words` words that lingua is very sure about.
+4. The page's language (`metadata.language`, the widget's customData), which
+   the web chat channel passes only with a conversation's first message.
+
+lingua holds only the configured languages' models, loaded when the component
+is created (not on import, not on the first message).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -41,9 +44,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from storage.lexicon import fold_accents
+
 logger = logging.getLogger(__name__)
 
 ENTITY = "language"
+METADATA = "metadata"
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +66,7 @@ def detector(languages: Tuple[str, ...]) -> lingua.LanguageDetector:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageDetector(GraphComponent, EntityExtractorMixin):
-    """Adds the entity `language` to emergency messages."""
+    """Adds the entity `language` to the messages that say which language they are in."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -67,12 +74,20 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return {
             # ISO 639-1 codes; the first is what the answers are written in.
             "languages": ["en", "es"],
-            # How sure lingua must be (0-1) before the language is set. The
+            # How sure lingua must be (0-1) about an emergency message. The
             # answers are in English unless it is sure of Spanish: short
             # English can look Spanish ("i'm suicidal" is 0.77 Spanish).
             "min_confidence": {"en": 0.6, "es": 0.8},
-            # Messages with these intents get the entity.
+            # Emergencies are the messages with these intents.
             "intent_prefix": "emergency_",
+            # Other messages change the language only when they say enough and
+            # lingua is very sure: "una semana" 0.92, "oxy y xanax" 0.85 (English).
+            "min_words": 2,
+            "min_confidence_other": 0.9,
+            # Typed choices: {language: [phrases]}, matched in messages of at
+            # most `max_choice_words` words, accents folded.
+            "choices": {},
+            "max_choice_words": 4,
         }
 
     @staticmethod
@@ -105,8 +120,45 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             return None
         return code, float(values[0].value)
 
+    def chosen(self, text: str) -> Optional[str]:
+        """The language a short message asks for: "en español", "english please"."""
+        words = _WORDS.findall(fold_accents(text.lower()))
+        if not words or len(words) > self.component_config["max_choice_words"]:
+            return None
+        said = f" {' '.join(words)} "
+        # The longest phrase wins: "no hablo ingles" over "ingles".
+        found = [
+            (len(phrase), str(code))
+            for code, phrases in self.component_config["choices"].items()
+            for phrase in phrases
+            if f" {phrase} " in said
+        ]
+        return max(found)[1] if found else None
+
+    def said_language(self, message: Message) -> Optional[Tuple[str, float]]:
+        """The language the message says it is in, and how sure that is."""
+        text = message.get(TEXT) or ""
+        if not text.strip():
+            return None
+        chosen = self.chosen(text)
+        if chosen:
+            return chosen, 1.0
+        intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
+        if intent.startswith(self.component_config["intent_prefix"]):
+            found = self.language_of(text)
+            if found:
+                return found
+        elif len(_WORDS.findall(text)) >= self.component_config["min_words"]:
+            found = self.language_of(text)
+            if found and found[1] >= self.component_config["min_confidence_other"]:
+                return found
+        page = (message.get(METADATA) or {}).get(ENTITY)
+        if page in self.component_config["languages"]:
+            return str(page), 1.0
+        return None
+
     def process(self, messages: List[Message]) -> List[Message]:
-        """Adds the `language` entity to emergency messages lingua is sure about."""
+        """Adds the `language` entity to the messages that say their language."""
         for message in messages:
             try:
                 self._process_message(message)
@@ -115,14 +167,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return messages
 
     def _process_message(self, message: Message) -> None:
-        text = message.get(TEXT) or ""
-        intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
-        if not text.strip() or not intent.startswith(self.component_config["intent_prefix"]):
-            return
-        found = self.language_of(text)
+        found = self.said_language(message)
         if found is None:
             return
         code, confidence = found
+        text = message.get(TEXT) or ""
         entity = {
             ENTITY_ATTRIBUTE_TYPE: ENTITY,
             ENTITY_ATTRIBUTE_VALUE: code,

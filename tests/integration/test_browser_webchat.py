@@ -32,7 +32,9 @@ ADMISSIONS_TEL = "tel:" + phonenumbers.format_number(
     phonenumbers.parse(PHONE, "US"), phonenumbers.PhoneNumberFormat.E164
 )
 # The site's settings, as the snippet in the demo page sets them.
-LAUNCHER_TEXT = re.findall(r'launcherText: "([^"]+)"', (WEB_DIR / "index.html").read_text())[0]
+SPANISH_LAUNCHER_TEXT, LAUNCHER_TEXT = re.findall(
+    r'launcherText: spanish \? "([^"]+)" : "([^"]+)"', (WEB_DIR / "index.html").read_text()
+)[0]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,4 +1,4 @@
-"""LanguageDetector (addons/nlu/language.py): the language of emergency messages only.
+"""LanguageDetector (addons/nlu/language.py): the language a message says it is in.
 
 The component is created as Rasa creates it; messages come with the intent
 the classifiers and the crisis backstop gave them.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -16,12 +17,20 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.nlu.language import ENTITY, LanguageDetector, detector
+from tests.support.servers import ROOT
+
+
+def project_config() -> Dict[str, Any]:
+    """The component's settings in config.yml."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    (step,) = [s for s in pipeline if s["name"].endswith(".LanguageDetector")]
+    return {key: value for key, value in step.items() if key != "name"}
 
 
 @pytest.fixture(scope="module")
 def component(tmp_path_factory: pytest.TempPathFactory) -> LanguageDetector:
     return LanguageDetector.create(
-        LanguageDetector.get_default_config(),
+        {**LanguageDetector.get_default_config(), **project_config()},
         LocalModelStorage(tmp_path_factory.mktemp("model")),
         Resource("language"),
         ExecutionContext(GraphSchema({}), "test"),
@@ -80,10 +89,46 @@ def test_what_lingua_is_not_sure_of_leaves_the_language_as_it_was(
     assert language(component, text, "emergency_overdose") is None
 
 
-def test_only_emergency_messages_get_a_language(component: LanguageDetector) -> None:
-    # The screening's answer parsers read every entity of the other messages.
-    message = processed(component, "tengo espasmos en las piernas", "inform")
-    assert message.get(ENTITIES) == [{"entity": "opioid", "value": "fentanyl"}]
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("tengo espasmos en las piernas", "es"),
+        ("mi hijo toma pastillas para el dolor", "es"),
+        ("my legs keep jerking at night", "en"),
+        # Short answers say nothing: the conversation keeps its language.
+        ("si", None),
+        ("no", None),
+        ("ok", None),
+        ("xanax", None),
+        ("oxy y xanax", None),
+        # A typed choice, in a few words.
+        ("español", "es"),
+        ("en espanol porfa", "es"),
+        ("hola", "es"),
+        ("english please", "en"),
+        ("no hablo ingles", "es"),
+        ("ingles", "en"),
+    ],
+)
+def test_messages_that_say_their_language_get_it(
+    component: LanguageDetector, text: str, expected: Optional[str]
+) -> None:
+    assert language(component, text, "inform") == expected
+
+
+def test_the_page_language_counts_only_when_the_message_says_none(
+    component: LanguageDetector,
+) -> None:
+    def with_page(text: str, page: str) -> Optional[str]:
+        message = Message(data={TEXT: text, INTENT: {"name": "affirm"}, "metadata": {ENTITY: page}})
+        component.process([message])
+        found = [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY]
+        return found[0] if found else None
+
+    assert with_page("hi", "es") == "es"
+    assert with_page("yes", "en") == "en"
+    assert with_page("my son keeps jerking in his sleep", "es") == "en"
+    assert with_page("ok", "fr") is None
 
 
 def test_the_entity_spans_the_message_and_keeps_the_others(component: LanguageDetector) -> None:
