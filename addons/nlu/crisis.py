@@ -64,6 +64,11 @@ from spacy.vocab import Vocab
 
 from storage.lexicon import content_hash, project_path
 
+# Set in the message metadata by addons/patches/emergency_context.py when the
+# conversation has had an emergency answer.
+AFTER_AN_EMERGENCY = "after_an_emergency"
+METADATA = "metadata"
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_LEXICON = "data/lexicon/crisis.yml"
@@ -138,6 +143,17 @@ class CrisisLexicon:
                 if missing:
                     raise ValueError(f"crisis lexicon: {intent}:{group} needs parts {missing}")
                 self._combos.append((CrisisMatch(intent, f"{intent}:{group}"), list(parts)))
+        # Signs that are an emergency alone once the conversation has had one.
+        self.after_an_emergency: Dict[str, str] = {
+            f"part:{part}": intent
+            for part, intent in (data.get("after_an_emergency") or {}).items()
+        }
+        if set(self.after_an_emergency.values()) - set(self.priority):
+            raise ValueError("crisis lexicon: after_an_emergency names an unknown intent")
+        if set(self.after_an_emergency) - self.present_signs:
+            raise ValueError(
+                "crisis lexicon: after_an_emergency lists a part that is no present sign"
+            )
         named = {*self._intent_of, *(f"part:{part}" for part in data.get("parts") or {})}
         unknown = (self.present_signs | self.timeless) - named
         if unknown:
@@ -202,6 +218,24 @@ class CrisisLexicon:
         standing = {match.intent for match in live}
         kept = [match for match in live if not self.yields.get(match.pattern, set()) & standing]
         return min(kept or live, key=lambda match: self.rank(match.intent))
+
+    def find_sign(self, doc: Doc) -> Optional[CrisisMatch]:
+        """A danger sign happening now, for a conversation that has had an emergency.
+
+        "im getting really sleepy" is no emergency alone, but it is after "I took
+        some pills and my breathing is slow" (`after_an_emergency`).
+        """
+        reading = Reading(self, doc)
+        found = [
+            CrisisMatch(self.after_an_emergency[span.name], f"{span.name}:after_an_emergency")
+            for span in self.spans(self._parts, doc)
+            if span.name in self.after_an_emergency
+            and reading.present(span)
+            and reading.stands(span, self.after_an_emergency[span.name])
+        ]
+        if not found:
+            return None
+        return min(found, key=lambda match: self.rank(match.intent))
 
     def vetoes_cover(self, doc: Doc, intent: str) -> bool:
         """Whether vetoes cancel an emergency the model read alone, with no pattern.
@@ -414,6 +448,8 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         model_intent = model.get(INTENT_NAME_KEY)
 
         match = self.lexicon.find(doc)
+        if match is None and (message.get(METADATA) or {}).get(AFTER_AN_EMERGENCY):
+            match = self.lexicon.find_sign(doc)
         if match is not None:
             if model_intent != match.intent and not self._model_refines(doc, model, match):
                 self._set_intent(message, match.intent, 1.0, match.pattern, model_intent)

@@ -14,6 +14,8 @@ from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+EMERGENCY_PREFIX = "emergency_"
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class FaqResponseSelector(ResponseSelector):
@@ -25,4 +27,8 @@ class FaqResponseSelector(ResponseSelector):
         return messages
 
     def _asks_a_question_back(self, message: Message) -> bool:
-        return (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.retrieval_intent
+        """The intent is the question back, or an emergency reading: the crisis
+        backstop, later in the pipeline, turns one it does not confirm into the
+        next intent of the ranking, which may be the question back."""
+        intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY))
+        return intent == self.retrieval_intent or intent.startswith(EMERGENCY_PREFIX)

@@ -22,7 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.errors import MatchPatternError
 
-from addons.nlu.crisis import BACKSTOP_KEY, DEMOTED, CrisisBackstop
+from addons.nlu.crisis import AFTER_AN_EMERGENCY, BACKSTOP_KEY, DEMOTED, CrisisBackstop
 from tests.nlu.pipeline import CONTEXT, Pipeline, train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -295,6 +295,34 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
 )
 def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:
     assert pipeline.intent(text) == intent
+
+
+# --- After an emergency answer (addons/patches/emergency_context.py marks the message)
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("im getting really sleepy", "emergency_overdose_self"),
+        ("cant keep my eyes open", "emergency_overdose_self"),
+        ("hes getting sleepy again", "emergency_overdose"),
+        ("i feel really weird", "emergency_overdose_self"),
+    ],
+)
+def test_a_danger_sign_after_an_emergency_is_one_alone(
+    pipeline: Pipeline, text: str, intent: str
+) -> None:
+    after = Message(data={TEXT: text, "metadata": {AFTER_AN_EMERGENCY: True}})
+    assert (pipeline.process(after, model=("inform", 0.9)).get(INTENT) or {})["name"] == intent
+    assert pipeline.intent(text) != intent  # alone, in a conversation without one, it is not
+
+
+@pytest.mark.parametrize(
+    "text", ["ok i unlocked the door", "hes breathing fine now", "he was really sleepy earlier"]
+)
+def test_no_sign_or_a_past_one_after_an_emergency_is_no_new_one(
+    pipeline: Pipeline, text: str
+) -> None:
+    after = Message(data={TEXT: text, "metadata": {AFTER_AN_EMERGENCY: True}})
+    assert (pipeline.process(after, model=("inform", 0.9)).get(INTENT) or {})["name"] == "inform"
 
 
 # --- What the backstop does to the model's answer --------------------------------
