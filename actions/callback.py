@@ -369,8 +369,11 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(response="utter_callback_failed")
             return cleared
         logger.info("Callback request #%s stored", request_id)
+        # Read back, so that a wrong number or time can be caught now.
         dispatcher.utter_message(
-            response="utter_callback_number", number=readable(str(tracker.get_slot(PHONE)))
+            response="utter_callback_number",
+            number=readable(str(tracker.get_slot(PHONE))),
+            time=str(tracker.get_slot(TIME) or ANY_TIME),
         )
         dispatcher.utter_message(response="utter_callback_received")
         return cleared + [SlotSet(SAVED, True)]

@@ -64,7 +64,7 @@ from spacy.vocab import Vocab
 
 from storage.lexicon import content_hash, project_path
 
-# Set in the message metadata by addons/patches/emergency_context.py when the
+# Set in the message metadata by addons/patches/conversation_context.py when the
 # conversation has had an emergency answer.
 AFTER_AN_EMERGENCY = "after_an_emergency"
 METADATA = "metadata"

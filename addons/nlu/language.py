@@ -13,6 +13,10 @@ was, so the conversation keeps its language. What says it, strongest first:
 4. The page's language (`metadata.language`, the widget's customData), which
    the web chat channel passes only with a conversation's first message.
 
+Only a change is named: a message in the conversation's language so far (in
+the metadata, from addons/patches/conversation_context.py; English until set)
+gets no entity, except an emergency, whose answer is chosen from its own words.
+
 lingua holds only the configured languages' models, loaded when the component
 is created (not on import, not on the first message).
 """
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 ENTITY = "language"
 METADATA = "metadata"
+# The conversation's language so far, in the metadata (addons/patches/conversation_context.py).
+CONVERSATION_LANGUAGE = "conversation_language"
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -135,6 +141,16 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         ]
         return max(found)[1] if found else None
 
+    def _is_emergency(self, message: Message) -> bool:
+        intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
+        return intent.startswith(self.component_config["intent_prefix"])
+
+    def conversation_language(self, message: Message) -> str:
+        """The conversation's language so far: the first configured one until set."""
+        current = (message.get(METADATA) or {}).get(CONVERSATION_LANGUAGE)
+        languages = self.component_config["languages"]
+        return str(current) if current in languages else str(languages[0])
+
     def said_language(self, message: Message) -> Optional[Tuple[str, float]]:
         """The language the message says it is in, and how sure that is."""
         text = message.get(TEXT) or ""
@@ -143,8 +159,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         chosen = self.chosen(text)
         if chosen:
             return chosen, 1.0
-        intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
-        if intent.startswith(self.component_config["intent_prefix"]):
+        if self._is_emergency(message):
             found = self.language_of(text)
             if found:
                 return found
@@ -171,6 +186,9 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if found is None:
             return
         code, confidence = found
+        if code == self.conversation_language(message) and not self._is_emergency(message):
+            return  # nothing changes: the slot keeps its value
+
         text = message.get(TEXT) or ""
         entity = {
             ENTITY_ATTRIBUTE_TYPE: ENTITY,

@@ -113,7 +113,34 @@ def test_what_lingua_is_not_sure_of_leaves_the_language_as_it_was(
 def test_messages_that_say_their_language_get_it(
     component: LanguageDetector, text: str, expected: Optional[str]
 ) -> None:
-    assert language(component, text, "inform") == expected
+    assert said(component, text, "inform", conversation="es" if expected == "en" else "en") == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "text, conversation",
+    [("tengo espasmos en las piernas", "es"), ("my legs keep jerking at night", "en")],
+)
+def test_a_message_in_the_conversations_language_changes_nothing(
+    component: LanguageDetector, text: str, conversation: str
+) -> None:
+    assert said(component, text, "inform", conversation) is None
+
+
+def test_an_english_message_before_any_language_is_set_changes_nothing(
+    component: LanguageDetector,
+) -> None:
+    assert language(component, "my legs keep jerking at night", "inform") is None
+    assert language(component, "me tiemblan las piernas en la noche", "inform") == "es"
+
+
+def said(component: LanguageDetector, text: str, intent: str, conversation: str) -> Optional[str]:
+    metadata = {"conversation_language": conversation}
+    message = Message(data={TEXT: text, INTENT: {"name": intent}, "metadata": metadata})
+    component.process([message])
+    found = [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY]
+    return str(found[0]) if found else None
 
 
 def test_the_page_language_counts_only_when_the_message_says_none(
@@ -126,8 +153,8 @@ def test_the_page_language_counts_only_when_the_message_says_none(
         return found[0] if found else None
 
     assert with_page("hi", "es") == "es"
-    assert with_page("yes", "en") == "en"
-    assert with_page("my son keeps jerking in his sleep", "es") == "en"
+    assert with_page("yes", "en") is None  # English already
+    assert with_page("mi hijo tiene espasmos cuando duerme", "en") == "es"
     assert with_page("ok", "fr") is None
 
 

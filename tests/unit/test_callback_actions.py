@@ -268,13 +268,14 @@ async def test_a_number_corrected_at_the_time_question_replaces_the_first() -> N
     assert slots["callback_phone"] == "+13015550138" and slots["callback_time"] == "after 6pm"
 
 
-async def test_the_number_to_call_is_read_back_when_the_request_is_saved() -> None:
+async def test_the_number_and_time_to_call_are_read_back_when_the_request_is_saved() -> None:
     dispatcher = CollectingDispatcher()
     t = tracker("after 5pm", slots={**CONSENTED, "callback_name": "Sam",
                                     "callback_phone": "+13015550138", "callback_time": "after 5pm"})  # fmt: skip
     await ActionSubmitCallback().run(dispatcher, t, DOMAIN)
     assert dispatcher.messages[0]["response"] == "utter_callback_number"
     assert dispatcher.messages[0]["number"] == "(301) 555-0138"
+    assert dispatcher.messages[0]["time"] == "after 5pm"
 
 
 # --- SMS: "Call you at this number?" -------------------------------------

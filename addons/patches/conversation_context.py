@@ -1,0 +1,54 @@
+"""What the NLU needs to know about the conversation, passed in the message metadata.
+
+The NLU reads one message, never the conversation. MessageProcessor.parse_message,
+which has the conversation, adds to the message's metadata:
+
+- `after_an_emergency`, once the conversation has had an emergency answer (the
+  slot emergency_answer_shown): "im getting really sleepy" alone can be
+  tiredness, but from someone just told to call 911 after taking pills it is an
+  overdose getting worse. CrisisBackstop then reads the signs listed under
+  `after_an_emergency` in data/lexicon/crisis.yml.
+- `conversation_language`, the `language` slot: LanguageDetector names a
+  message's language only when it differs from the conversation's, so that
+  the slot changes only when the person changes language.
+"""
+
+from typing import Any, Optional
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from addons.nlu.crisis import AFTER_AN_EMERGENCY
+from addons.nlu.language import CONVERSATION_LANGUAGE
+
+EMERGENCY_SLOT = "emergency_answer_shown"
+LANGUAGE_SLOT = "language"
+
+_rasa_parse_message = MessageProcessor.parse_message
+
+
+def context(tracker: DialogueStateTracker) -> dict:
+    """The metadata the conversation so far adds to its next message."""
+    marks: dict = {}
+    if tracker.get_slot(EMERGENCY_SLOT):
+        marks[AFTER_AN_EMERGENCY] = True
+    if tracker.get_slot(LANGUAGE_SLOT):
+        marks[CONVERSATION_LANGUAGE] = tracker.get_slot(LANGUAGE_SLOT)
+    return marks
+
+
+async def parse_message(
+    self: MessageProcessor,
+    message: UserMessage,
+    tracker: Optional[DialogueStateTracker] = None,
+    only_output_properties: bool = True,
+) -> Any:
+    """Rasa's parse_message, with the conversation's context in the metadata."""
+    if tracker is not None:
+        message.metadata = {**(message.metadata or {}), **context(tracker)}
+    return await _rasa_parse_message(self, message, tracker, only_output_properties)
+
+
+def install() -> None:
+    MessageProcessor.parse_message = parse_message
