@@ -89,6 +89,12 @@ def denied_uses(
 SENTENCE_BREAK = re.compile(r"[.,!;]")
 
 
+def says_more_than_yes_or_no(answer: Any) -> bool:
+    """An answer with content: a place, a time, a name ("his arms and legs")."""
+    values = answer if isinstance(answer, list) else [answer]
+    return answer is not None and not set(values) & {YES, NO, NOT_SURE, SKIPPED}
+
+
 def faq_answer(tracker: Tracker) -> Optional[str]:
     """The FAQ response for a message read as a question back ("a month. is this withdrawal?").
 
@@ -317,8 +323,11 @@ class ValidateScreeningForm(CountingValidation):
             events.append(SlotSet(SUBJECT, subject_of(text)))
         subject = changed_subject(text)
         if subject and subject != (answers.get(SUBJECT) or SELF):
-            # "not me, my son": the open question is asked again, about him.
-            return [SlotSet(SUBJECT, subject), SlotSet(question, None)]
+            # "not me, my son": the open question is asked again, about him,
+            # unless the message answers it too ("not me, my buddy. his legs").
+            answer = parse_answer(question, text, entities, None)
+            told = answer if says_more_than_yes_or_no(answer) else None  # "not me" is no "no"
+            return [SlotSet(SUBJECT, subject), SlotSet(question, told)]
 
         previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
         if previous and corrections.wants_to_go_back(text):

@@ -431,6 +431,14 @@ async def test_who_the_screening_is_about_can_be_corrected_mid_way(
     assert slots["opioid_use"] is None and slots["requested_slot"] == "opioid_use"
 
 
+async def test_a_correction_of_who_it_is_about_can_answer_the_question_too() -> None:
+    slots, _, _ = await validate(
+        reading("not me, my son. his arms and legs", "twitch_location", slots={"twitching": YES})
+    )
+    assert slots["screening_for"] == "he"
+    assert sorted(slots["twitch_location"]) == ["arms", "legs"]
+
+
 async def test_the_yes_that_starts_the_screening_answers_no_question() -> None:
     events = [
         {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
