@@ -326,8 +326,8 @@ class ValidateScreeningForm(CountingValidation):
             # "not me, my son": the open question is asked again, about him,
             # unless the message answers it too ("not me, my buddy. his legs").
             answer = parse_answer(question, text, entities, None)
-            told = answer if says_more_than_yes_or_no(answer) else None  # "not me" is no "no"
-            return [SlotSet(SUBJECT, subject), SlotSet(question, told)]
+            content = answer if says_more_than_yes_or_no(answer) else None  # "not me" is no "no"
+            return [SlotSet(SUBJECT, subject), SlotSet(question, content)]
 
         previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
         if previous and corrections.wants_to_go_back(text):
