@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import List, Mapping, Tuple
+from typing import List, Mapping, Optional, Tuple
 
 from actions.parsers.message import Message, select
 
@@ -73,12 +73,21 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
             elif before & set(table["longer"]):
                 days *= 1.03
             spans.append((f"{value_of(days, table['limits'])}={days}", start, end))
-        elif len(word) == 4 and word.isdigit() and i and norms[i - 1] in ("since", "in", "from"):
+        elif len(word) == 4 and word.isdigit():
+            since = _year_start(norms, i, table)
             years = date.today().year - int(word)
-            if 0 <= years < 100:
+            if since is not None and 0 <= years < 100:
                 days = max(years, 0.5) * 365.25
-                spans.append((f"{value_of(days, table['limits'])}={days}", i - 1, i + 1))
+                spans.append((f"{value_of(days, table['limits'])}={days}", since, i + 1))
     return spans
+
+
+def _year_start(norms: List[str], i: int, table: Mapping) -> Optional[int]:
+    """Where "since 2019" or "desde el 2020" starts, when token i is the year of one."""
+    j = i - 1
+    if j > 0 and norms[j] in table["year_articles"]:
+        j -= 1  # "desde el 2020"
+    return j if j >= 0 and norms[j] in table["since_year"] else None
 
 
 def _and_a_half(norms: List[str], i: int) -> int:

@@ -324,6 +324,7 @@ class Message:
         questions = self.tables["questions"]
         asking: Set[int] = set()
         sentence: List[int] = []
+        opened = False  # after a "¿", until the "?" that closes it
         for i in range(len(self.norms) + 1):
             if i < len(self.norms) and not self.is_break(i):
                 sentence.append(i)
@@ -338,11 +339,18 @@ class Message:
             if (
                 sentence
                 and not relative
-                and self._is_question(sentence, ends_in_question, questions)
+                and (opened or self._is_question(sentence, ends_in_question, questions))
             ):
                 asking.update(sentence)
             sentence = []
+            if i < len(self.norms):
+                opened = self._opens_question(i, opened and not ends_in_question)
         return asking
+
+    def _opens_question(self, i: int, opened: bool) -> bool:
+        """Whether the sentences after break token i are inside a question ("¿...?")."""
+        openers = self.tables["questions"]["openers"]
+        return opened or any(opener in self.doc[i].text for opener in openers)
 
     def _is_question(self, sentence: List[int], marked: bool, questions: Mapping[str, Any]) -> bool:
         first = self.norms[sentence[0]]

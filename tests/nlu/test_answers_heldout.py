@@ -7,6 +7,8 @@ them) and then through the question's parser.
 
 - tests/nlu/answers_gate.yml: never looked at; every question must read at
   least 95% of its answers right there, non-answers (expected null) included.
+  answers_es.yml, in Spanish, is written the same way; its figures are printed
+  by `python -m bench.heldout` until the Spanish parsers meet the same gate.
 - tests/nlu/answers_dev.yml, answers_fresh.yml and answers_study3.yml (three
   questions only): their misses were studied, by kind, to improve the
   parsers; they are reported, and must stay at 90%.
@@ -26,8 +28,9 @@ from actions.parsers import parse_answer
 NLU_TESTS = Path(__file__).resolve().parent
 MODELS = NLU_TESTS.parents[1] / "models"
 GATE = "answers_gate.yml"
+GATES = {GATE: 600}  # each gate's minimum size
 STUDIED = ("answers_dev.yml", "answers_fresh.yml", "answers_study3.yml")
-MIN_ACCURACY = {GATE: 0.95, **{name: 0.90 for name in STUDIED}}
+MIN_ACCURACY = {**{name: 0.95 for name in GATES}, **{name: 0.90 for name in STUDIED}}
 
 Triple = Dict[str, Any]
 
@@ -64,7 +67,7 @@ def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:
     ]
 
 
-@pytest.mark.parametrize("name", [GATE, *STUDIED])
+@pytest.mark.parametrize("name", [*GATES, *STUDIED])
 def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> None:
     right: Dict[str, int] = defaultdict(int)
     total: Dict[str, int] = defaultdict(int)
@@ -75,7 +78,7 @@ def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> Non
         total[question] += 1
         if same(found, triple["expected"]):
             right[question] += 1
-        elif name != GATE:  # the gate's misses are not shown: they would be studied
+        elif name not in GATES:  # the gates' misses are not shown: they would be studied
             misses.append(
                 f"{question}: {triple['answer']!r} -> {found!r}, expected {triple['expected']!r}"
             )
@@ -84,8 +87,8 @@ def test_every_question_reads_its_held_out_answers(agent: Any, name: str) -> Non
         print(
             f"  {question:22} {right[question]:3}/{total[question]:3} = {right[question] / total[question]:.3f}"
         )
-    if name == GATE:
-        assert len(results) >= 600 and len(total) == 15
+    if name in GATES:
+        assert len(results) >= GATES[name] and len(total) == 15
     minimum = {q: MIN_ACCURACY[name] for q in total}
     low = [q for q in total if right[q] / total[q] < minimum[q]]
     assert not low, f"{name}: below the minimum on {low}\n" + "\n".join(misses)

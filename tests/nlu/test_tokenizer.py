@@ -1,6 +1,7 @@
-"""BlankEnglishTokenizer gives the tokens SpacyNLP and SpacyTokenizer gave.
+"""BlankEnglishTokenizer gives the tokens SpacyNLP and SpacyTokenizer gave, accents folded.
 
-So the featurizers and the classifiers get the same input as before. The reference is
+So the featurizers and the classifiers get the same input as before, except that
+"está" and "esta" are one word. The reference is
 Rasa's own pair on a blank English spaCy pipeline (build/spacy_pipeline was
 that plus an entity ruler, which does not change tokens), on every training
 example and on the held-out and safety messages.
@@ -21,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from addons.nlu.tokenizer import BlankEnglishTokenizer
-from storage.lexicon import REPO_ROOT
+from storage.lexicon import REPO_ROOT, fold_accents
 
 TRICKY = [
     "HES NOT BREATHIN",
@@ -38,6 +39,14 @@ Tokens = List[Tuple[str, int, int, str]]
 
 def tokens(message: Message, attribute: str) -> Tokens:
     return [(t.text, t.start, t.end, t.lemma) for t in message.get(TOKENS_NAMES[attribute]) or []]
+
+
+def folded(reference: Tokens) -> Tokens:
+    """The reference tokens with their accents folded, as ours are."""
+    return [
+        (fold_accents(text), start, end, fold_accents(lemma))
+        for text, start, end, lemma in reference
+    ]
 
 
 def reference_pair() -> Tuple[SpacyNLP, SpacyTokenizer]:
@@ -82,7 +91,10 @@ def test_training_data_tokens_are_unchanged(tokenizer: BlankEnglishTokenizer) ->
     assert len(data.training_examples) > 500
     for theirs, mine in zip(data.training_examples, ours.training_examples, strict=True):
         for attribute in (TEXT, INTENT, ACTION_NAME, ACTION_TEXT):
-            assert tokens(mine, attribute) == tokens(theirs, attribute), (attribute, mine.data)
+            assert tokens(mine, attribute) == folded(tokens(theirs, attribute)), (
+                attribute,
+                mine.data,
+            )
 
 
 def test_message_tokens_are_unchanged(tokenizer: BlankEnglishTokenizer) -> None:
@@ -90,7 +102,7 @@ def test_message_tokens_are_unchanged(tokenizer: BlankEnglishTokenizer) -> None:
     for text in texts():
         theirs = reference.process(nlp.process([Message(data={TEXT: text})], nlp.provide()))[0]
         mine = tokenizer.process([Message(data={TEXT: text})])[0]
-        assert tokens(mine, TEXT) == tokens(theirs, TEXT), text
+        assert tokens(mine, TEXT) == folded(tokens(theirs, TEXT)), text
         assert tokens(mine, TEXT), text
 
 

@@ -38,6 +38,18 @@ def web_texts(response: str) -> List[str]:
     return [fill(v["text"]) for v in responses()[response] if "channel" not in v]
 
 
+def is_spanish(variant: Dict[str, Any]) -> bool:
+    return {"type": "slot", "name": "language", "value": "es"} in (variant.get("condition") or [])
+
+
+def says_in_spanish(reply: str, response: str, channel: str = "web") -> bool:
+    """Whether a reply contains one of the Spanish variants of a response on a channel."""
+    variants = [v for v in responses()[response] if is_spanish(v)]
+    own = [v for v in variants if v.get("channel") == channel]
+    web = [v for v in variants if "channel" not in v]
+    return any(fill(v["text"]) in reply for v in own or web)
+
+
 def sms_texts_of(response: str) -> List[str]:
     """The texts of a response as SMS shows them (its `channel: sms` variants, else the web ones)."""
     variants = responses()[response]

@@ -296,13 +296,14 @@ class Assistant:
         self.timeout = timeout
         self.session = requests.Session()
 
-    def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        """Sends `text` as `sender`; returns the bot's messages."""
-        response = self.session.post(
-            self.base_url + REST_PATH,
-            json={"sender": sender, "message": text},
-            timeout=self.timeout,
-        )
+    def say(
+        self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None
+    ) -> List[Dict[str, Any]]:
+        """Sends `text` as `sender` (with `metadata`, if any); returns the bot's messages."""
+        body: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = self.session.post(self.base_url + REST_PATH, json=body, timeout=self.timeout)
         response.raise_for_status()
         messages: List[Dict[str, Any]] = response.json()
         return messages
