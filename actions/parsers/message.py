@@ -250,7 +250,7 @@ class Message:
                 found.append((str(kind), value, *span))
         spans = [(s, e) for _, _, s, e in found if s != NO_SPAN]
         hits = [
-            Hit(kind, value, s, e, s != NO_SPAN and self.negated(s, e, spans))
+            Hit(kind, value, s, e, self.negated(s, e, spans), self.hedged(s))
             if s != NO_SPAN
             else Hit(kind, value, s, e)
             for kind, value, s, e in found
