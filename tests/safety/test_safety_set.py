@@ -37,6 +37,7 @@ import yaml
 
 from addons.channels.sms import conversation_id
 from addons.channels.sms_text import to_gsm7
+from tests.support import content
 from tests.support.content import domain, fill, responses
 from tests.support.servers import Assistant
 from tests.support.sms_phone import Phone
@@ -526,8 +527,11 @@ def test_the_language_follows_the_person(assistant: Any) -> None:
     assert rest_reader().emergency(texts(spanish)[0]) == ("overdose", "es")
     # The way on comes after the answer (and, for an overdose, the rescue breaths).
     assert rest_reader().says(texts(spanish)[-1], AFTER_EMERGENCY)
-    english = assistant.say(sender, "my husband is not breathing and his lips are blue")
-    assert rest_reader().emergency(texts(english)[0]) == ("overdose", "en")
+    # Told again, in English: what to do now, in English (not the whole answer again).
+    english = texts(assistant.say(sender, "my husband is not breathing and his lips are blue"))
+    assert content.says(english[0], "utter_emergency_update")
+    assert not content.says_in_spanish(english[0], "utter_emergency_update")
+    assert assistant.tracker(sender)["slots"]["language"] == "en"
 
 
 @pytest.mark.parametrize(
