@@ -11,6 +11,8 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import yaml
 
+from storage.lexicon import fold_accents
+
 WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "answers" / "someone_else.yml"
 SELF = "self"
 # How far after "my <relation>" a reporting word may come ("my wife always says").
@@ -23,7 +25,7 @@ class SubjectWords:
     def __init__(self, data: Dict) -> None:
         self.relations: List[Tuple[Tuple[str, ...], str]] = sorted(
             (
-                (tuple(phrase.lower().split()), pronoun)
+                (tuple(fold_accents(phrase.lower()).split()), pronoun)
                 for pronoun, phrases in data["relations"].items()
                 for phrase in phrases
             ),
@@ -46,7 +48,7 @@ def _words() -> SubjectWords:
 def subject_of(text: str) -> Optional[str]:
     """ "he", "she" or "they" when the text is about someone the writer names; else None."""
     words = _words()
-    tokens = [_singular(token) for token in _TOKEN.findall(text.lower())]
+    tokens = [_singular(token) for token in _TOKEN.findall(fold_accents(text.lower()))]
     # "my son ...", or a relation as the very first word ("wife ran out of her xanax").
     starts = [0] + [
         _after_describing(tokens, i + 1, words)
@@ -104,7 +106,7 @@ _NOT_ME = re.compile(r"\bnot (?:me|for me|about me|myself)\b|\bim asking (?:for|
 
 def changed_subject(text: str) -> Optional[str]:
     """Who the screening is about, when a message corrects it mid-way; else None."""
-    lowered = text.lower()
+    lowered = fold_accents(text.lower())
     if _ABOUT_ME.search(lowered):
         return SELF
     if _NOT_ME.search(lowered):

@@ -92,6 +92,8 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
     assert subject_of("i live with my parents and my legs twitch") is None
     assert subject_of("my dad doesnt know i use") is None
     assert subject_of("my mom takes xanax and her legs jerk") == "she"
+    # Spanish, with or without accents.
+    assert subject_of("mi mamá tiene espasmos") == subject_of("mi mama tiene espasmos") == "she"
     # Someone the twitching wakes, or who wakes the writer, is not who it is about.
     assert subject_of("my legs kick at night and wake my girlfriend up") is None
     assert subject_of("my husband woke me up because i was jerking") is None
