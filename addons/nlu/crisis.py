@@ -53,6 +53,7 @@ from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
+    METADATA,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -67,7 +68,6 @@ from storage.lexicon import content_hash, project_path
 # Set in the message metadata by addons/patches/conversation_context.py when the
 # conversation has had an emergency answer.
 AFTER_AN_EMERGENCY = "after_an_emergency"
-METADATA = "metadata"
 
 logger = logging.getLogger(__name__)
 

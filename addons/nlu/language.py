@@ -44,6 +44,7 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
+    METADATA,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -53,7 +54,6 @@ from storage.lexicon import fold_accents
 logger = logging.getLogger(__name__)
 
 ENTITY = "language"
-METADATA = "metadata"
 # The conversation's language so far, in the metadata (addons/patches/conversation_context.py).
 CONVERSATION_LANGUAGE = "conversation_language"
 _WORDS = re.compile(r"[^\W\d_]+")

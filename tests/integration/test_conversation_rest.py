@@ -189,3 +189,16 @@ def test_buttons_carry_their_payload_as_rasa_reads_it(assistant: Any) -> None:
     reply = assistant.say(person.sender, "yes")
     payloads = [b["payload"] for m in reply for b in m.get("buttons") or []]
     assert '/inform{"body_part": "legs"}' in payloads
+
+
+def test_a_danger_sign_after_an_emergency_answer_is_an_emergency_on_its_own(
+    assistant: Any,
+) -> None:
+    alone = Person(assistant).says("im getting really sleepy")
+    assert not says(alone, "utter_emergency_overdose_self")  # without an emergency, no alarm
+    other = Person(assistant)
+    first = other.says("i took a bunch of pills and my breathing feels slow")
+    assert says(first, "utter_emergency_overdose_self")
+    reply = other.says("im getting really sleepy")
+    assert says(reply, "utter_emergency_update") and says(reply, "utter_emergency_calling")
+    assert not says(reply, "utter_ask_twitching")
