@@ -11,6 +11,7 @@ themselves are tests (tests/nlu/test_nlu_heldout.py, test_answers_heldout.py).
 
 import argparse
 import asyncio
+import logging
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List
@@ -61,7 +62,10 @@ def main() -> None:
     parser.add_argument("--model", default=get_latest_model(str(Path("models"))))
     args = parser.parse_args()
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Rasa's debug log would print each held-out message: they must stay unseen.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(args.model)
     print(f"model: {args.model}")
     nlu_figures(agent)

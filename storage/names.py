@@ -8,3 +8,6 @@ SMS_SENDER_NUMBER_KEY = "sms_sender_number"
 # The action that deletes the person's conversation (actions/privacy.py); the tracker
 # store deletes the conversation's events when it sees it end with Restarted.
 DELETE_MY_DATA_ACTION = "action_delete_my_data"
+
+# The conversation's language ("en", "es"), which every response's variant follows.
+LANGUAGE_SLOT = "language"

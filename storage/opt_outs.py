@@ -11,7 +11,7 @@ numbers are never logged.
 
 import re
 from datetime import datetime, timezone
-from typing import List
+from typing import List, Optional
 
 from sqlalchemy import Column, DateTime, String
 from sqlalchemy.engine import Engine
@@ -21,7 +21,9 @@ from storage import crypto, database
 
 STOP_WORDS = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 START_WORDS = {"start", "unstop", "yes"}
-HELP_WORDS = {"help", "info"}
+HELP_WORDS = {"help", "info", "ayuda"}
+# A keyword in Spanish gets its answer in Spanish, even as a number's first text.
+SPANISH_KEYWORDS = {"ayuda"}
 
 # About texting, not about substances: "stop texting me", never "stop using".
 _PLAIN_OPT_OUT = re.compile(
@@ -56,6 +58,11 @@ def is_start_request(text: str) -> bool:
 
 def is_help_request(text: str) -> bool:
     return _keyword(text) in HELP_WORDS
+
+
+def keyword_language(text: str) -> Optional[str]:
+    """ "es" for a keyword in Spanish; None when the keyword does not say."""
+    return "es" if _keyword(text) in SPANISH_KEYWORDS else None
 
 
 def _engine() -> Engine:

@@ -26,7 +26,7 @@ from addons.channels import typed_text
 from addons.channels.sms_text import sms_texts, to_gsm7, twiml
 from storage import crypto
 from storage import opt_outs as opt_out
-from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
+from storage.names import LANGUAGE_SLOT, SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,12 @@ def conversation_id(phone_number: str, secret: Optional[bytes] = None) -> str:
     """The conversation id for a number: keyed (SENDER_ID_SECRET, storage/crypto.py), so
     that the number stays out of trackers and logs and cannot be found by trying them all."""
     return "sms-" + crypto.keyed_id(phone_number, secret)
+
+
+async def conversation_language(agent: Any, sender_id: str) -> Optional[str]:
+    """The conversation's language (the slot), for the texts the channel adds: choices, keywords."""
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    return tracker.get_slot(LANGUAGE_SLOT) if tracker else None
 
 
 def _answer(texts: List[str]) -> HTTPResponse:
@@ -113,8 +119,9 @@ class SmsInput(InputChannel):
         """The texts to answer one incoming SMS with (none for an opted-out number)."""
         agent = request.app.ctx.agent
 
-        async def said(response: str) -> List[str]:
-            return [to_gsm7(await wording.text(agent, response, SMS_CHANNEL))]
+        async def said(response: str, language: Optional[str] = None) -> List[str]:
+            language = language or await conversation_language(agent, conversation_id(sender))
+            return [to_gsm7(await wording.text(agent, response, SMS_CHANNEL, language))]
 
         text = typed_text.clean(body)
         if opt_out.is_stop_request(text):
@@ -126,7 +133,7 @@ class SmsInput(InputChannel):
             await asyncio.to_thread(opt_out.opt_in, sender)
             return await said(wording.SMS_OPTED_IN)
         if opt_out.is_help_request(text):
-            return await said(wording.SMS_HELP)
+            return await said(wording.SMS_HELP, opt_out.keyword_language(text))
         if not text:
             return await said(wording.UNREADABLE)
         if typed_text.too_long(text):
@@ -158,7 +165,8 @@ class SmsInput(InputChannel):
             metadata={SMS_SENDER_NUMBER_KEY: crypto.encrypt(sender)},
         )
         await on_new_message(message)
-        return await sms_texts(agent, collector.messages)
+        language = await conversation_language(agent, sender_id)
+        return await sms_texts(agent, collector.messages, language)
 
 
 class FormParams(Dict[str, List[str]]):

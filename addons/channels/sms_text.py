@@ -5,7 +5,7 @@ payloads are never shown. Responses have `channel: twilio` variants where the we
 text is too long (domain/responses/).
 """
 
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -37,19 +37,23 @@ def to_gsm7(text: str) -> str:
     return "".join(c for c in text if c in GSM_BASIC or c in GSM_EXTENSION)
 
 
-async def choices_line(agent: Any, buttons: Iterable[Dict[str, Any]]) -> str:
+async def choices_line(
+    agent: Any, buttons: Iterable[Dict[str, Any]], language: Optional[str] = None
+) -> str:
     choices = [
-        await text(agent, SMS_CHOICE, SMS_CHANNEL, number=number, title=button.get("title", ""))
+        await text(
+            agent, SMS_CHOICE, SMS_CHANNEL, language, number=number, title=button.get("title", "")
+        )
         for number, button in enumerate(buttons, start=1)
     ]
-    return (
-        await text(agent, SMS_CHOICES, SMS_CHANNEL, choices=", ".join(choices)) if choices else ""
-    )
+    if not choices:
+        return ""
+    return await text(agent, SMS_CHOICES, SMS_CHANNEL, language, choices=", ".join(choices))
 
 
-async def rendered(agent: Any, message: Dict[str, Any]) -> str:
+async def rendered(agent: Any, message: Dict[str, Any], language: Optional[str] = None) -> str:
     """One bot message as SMS text: its text, then its choices on a new line."""
-    choices = await choices_line(agent, message.get("buttons") or [])
+    choices = await choices_line(agent, message.get("buttons") or [], language)
     parts = [str(message.get("text") or "").strip(), choices]
     return to_gsm7("\n".join(part for part in parts if part))
 
@@ -85,16 +89,23 @@ def packed(pieces: Iterable[str]) -> List[str]:
     return texts
 
 
-async def sms_texts(agent: Any, messages: Iterable[Dict[str, Any]]) -> List[str]:
-    """The texts to send for one turn's bot messages (at most MAX_TEXTS).
+async def sms_texts(
+    agent: Any, messages: Iterable[Dict[str, Any]], language: Optional[str] = None
+) -> List[str]:
+    """The texts to send for one turn's bot messages (at most MAX_TEXTS), in the
+    conversation's `language`.
 
     If a turn needs more, the first texts are kept (an emergency answer always
     comes first) and the last one points to the admissions line.
     """
-    pieces = [piece for message in messages for piece in split_long(await rendered(agent, message))]
+    pieces = [
+        piece
+        for message in messages
+        for piece in split_long(await rendered(agent, message, language))
+    ]
     texts = packed(pieces)
     if len(texts) > MAX_TEXTS:
-        more = await text(agent, SMS_MORE_BY_PHONE, SMS_CHANNEL)
+        more = await text(agent, SMS_MORE_BY_PHONE, SMS_CHANNEL, language)
         texts = texts[: MAX_TEXTS - 1] + [to_gsm7(more)]
     return texts
 

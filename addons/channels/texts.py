@@ -4,9 +4,12 @@ The wording lives in domain/responses/channels.yml and the admissions number in
 its slot, so a channel's text and the conversation's never disagree.
 """
 
-from typing import Any, Dict, List
+from typing import Any, Dict, Optional
 
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from storage.names import LANGUAGE_SLOT
 
 UNREADABLE = "utter_channel_unreadable"
 FAILED = "utter_channel_failed"
@@ -19,21 +22,22 @@ SMS_CHOICE = "utter_sms_choice"
 SMS_MORE_BY_PHONE = "utter_sms_more_by_phone"
 
 
-async def rendered(agent: Any, response: str, channel: str, **values: Any) -> Dict[str, Any]:
+async def rendered(
+    agent: Any, response: str, channel: str, language: Optional[str] = None, **values: Any
+) -> Dict[str, Any]:
     """`response` as the bot would say it on `channel`, outside any conversation.
 
-    The slots' initial values (the admissions number) and `values` fill it in;
-    no conversation is read or changed.
+    The slots' initial values (the admissions number) and `values` fill it in,
+    in the conversation's `language` when given; no conversation is read or changed.
     """
     blank = DialogueStateTracker.from_events("channel", [], slots=agent.domain.slots)
+    if language:
+        blank.update(SlotSet(LANGUAGE_SLOT, language))
     message = await agent.nlg.generate(response, blank, channel, **values)
     return dict(message or {})
 
 
-async def text(agent: Any, response: str, channel: str, **values: Any) -> str:
-    return str((await rendered(agent, response, channel, **values)).get("text") or "")
-
-
-async def texts(agent: Any, responses: List[str], channel: str) -> Dict[str, str]:
-    """Several responses at once, by name."""
-    return {name: await text(agent, name, channel) for name in responses}
+async def text(
+    agent: Any, response: str, channel: str, language: Optional[str] = None, **values: Any
+) -> str:
+    return str((await rendered(agent, response, channel, language, **values)).get("text") or "")

@@ -21,9 +21,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons.nlu.crisis import AFTER_AN_EMERGENCY
 from addons.nlu.language import CONVERSATION_LANGUAGE
+from storage.names import LANGUAGE_SLOT
 
 EMERGENCY_SLOT = "emergency_answer_shown"
-LANGUAGE_SLOT = "language"
 
 _rasa_parse_message = MessageProcessor.parse_message
 

@@ -120,6 +120,8 @@ def test_a_spanish_screening_by_sms(assistant: Any) -> None:
     assert says_in_spanish(sms_lines(phone.texts("si")), "utter_ask_twitching", channel="sms")
     texts = phone.texts("no")
     assert says_in_spanish(sms_lines(texts), "utter_ask_opioid_use", channel="sms")
+    assert "Responda 1 para Si, 2 para No" in sms_lines(texts)
+    assert "Reply" not in sms_lines(texts)
     for text in texts:
         assert len(text) <= 160
     phone.texts("no")
@@ -127,3 +129,17 @@ def test_a_spanish_screening_by_sms(assistant: Any) -> None:
     reply = sms_lines(phone.texts("no"))
     assert PHONE in reply
     assert says_in_spanish(reply, "utter_admissions_contact", channel="sms")
+
+
+def test_spanish_sms_keywords_are_spanish_words_that_work(assistant: Any) -> None:
+    phone = Phone(assistant)
+    help_text = sms_lines(phone.texts("AYUDA"))
+    assert "911" in help_text and "988" in help_text and PHONE in help_text
+    assert "llame" in help_text
+    phone.texts("hola")
+    phone.texts("si")
+    for answer in ("no", "no", "no", "no"):
+        reply = sms_lines(phone.texts(answer))
+    assert "LLAMENME" in reply and "CALL ME" not in reply
+    reply = sms_lines(phone.texts("LLAMENME"))
+    assert "SI o NO" in reply and "YES" not in reply
