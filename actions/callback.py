@@ -44,10 +44,26 @@ NAME_SAID = re.compile(
 )
 TIME_SAID = re.compile(
     r"\b(any ?time|mornings?|afternoons?|evenings?|nights?|tonight|today|tomorrow|noon|"
-    r"weekends?|asap|right now|after \d|before \d|around \d|between \d|\d{1,2} ?(?:am|pm)|"
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b",
+    r"weekends?|asap|right now|lunch ?time|"
+    r"(?:(?:after|before|around|between|at|by|and) )?\d{1,2}(?::\d{2})? ?(?:am|pm|o'?clock)|"
+    r"(?:after|before|around|between|at|by) \d{1,2}(?::\d{2})?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
+    r"manana|mañana|tarde|noche|temprano|hoy|cualquier hora|ahorita|mediodia|mediodía|"
+    r"(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\b",
     re.I,
 )
+# A time to call without a time word ("after work", "whenever", "cuando sea"): a short answer.
+MAX_TIME_WORDS = 5
+# "don't call", "cancel the callback", "no me llamen": the person does not want a call.
+DONT_CALL = re.compile(
+    r"\b(?:don'?t|do not|dont|no need to|stop)\s+(?:\w+\s+)?call"
+    r"|\bcancel\w*\b.{0,30}\b(?:call|request)"
+    r"|\b(?:no|ya no|mejor no)\s+(?:me\s+)?llam(?:en|es|e)\b"
+    r"|\bcancel\w*\b.{0,30}\bllamada",
+    re.I,
+)
+CANCEL_INTENT = "cancel_callback"
+CANCELLED = "cancelled"
 CALL_WORD = re.compile(r"\bcall", re.I)
 AFTER_CALL = re.compile(r"\bcall(?:\s+me)?(?:\s+back)?(?:\s+(?:at|on))?\b", re.I)
 CLAUSES = re.compile(r"[,;.!?\n]+")
@@ -156,7 +172,8 @@ def name_said(text: str) -> Optional[str]:
 
 
 def time_said(text: str) -> Optional[str]:
-    """The part of the message that says when to call ("any time today"), number left out."""
+    """The words of the message that say when to call ("any time today", "tomorrow
+    morning at 9am"), from the first time word to the last; number left out."""
     for match in phonenumbers.PhoneNumberMatcher(text, region()):
         text = text.replace(match.raw_string, " ")
     timed = [clause for clause in CLAUSES.split(text) if TIME_SAID.search(clause)]
@@ -166,9 +183,16 @@ def time_said(text: str) -> Optional[str]:
         after_call = AFTER_CALL.split(clause)[-1]  # "name is Chris call me at ... after 6pm"
         if TIME_SAID.search(after_call):
             clause = after_call
-        said = LEAD_WORDS.sub("", " ".join(clause.split()))
+        words = [match.span() for match in TIME_SAID.finditer(clause)]
+        # "tomorrow about detox": "tomorrow"; "Kevin tomorrow around noon": "tomorrow around noon".
+        said = " ".join(clause[words[0][0] : words[-1][1]].split())
         return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None
     return None
+
+
+def declines_a_call(text: str, intent: Optional[str]) -> bool:
+    """ "actually no, don't call, my brother might hear", "cancel my callback"."""
+    return intent == CANCEL_INTENT or bool(DONT_CALL.search(text))
 
 
 def contact_details(texts: List[str]) -> Dict[str, str]:
@@ -202,10 +226,18 @@ def texts_since_the_request(tracker: Tracker) -> List[str]:
 
 
 def time_answer(value: Any, intent: Optional[str]) -> Optional[str]:
-    """A good time to call, in the person's words; "skip" or "not sure" means any time."""
+    """A good time to call: its time words ("tomorrow morning"), or a short answer as
+    typed ("after work"); "skip" or "not sure" means any time. None for anything else
+    ("im not sure what to do about my son"), which is asked again."""
+    text = " ".join(str(value or "").split()).strip(" .!")
     if intent in ("skip", "unsure"):
         return ANY_TIME
-    return str(value or "").strip()[:MAX_TIME] or None
+    said = time_said(text)
+    if said:
+        return said
+    if 0 < len(text.split()) <= MAX_TIME_WORDS:
+        return text[:MAX_TIME]
+    return None
 
 
 class ValidateCallbackForm(CountingValidation):
@@ -248,6 +280,9 @@ class ValidateCallbackForm(CountingValidation):
         ):
             return []
         text = str(tracker.latest_message.get("text") or "")
+        if declines_a_call(text, intent):
+            # The form ends; action_submit_callback cancels any earlier request too.
+            return [SlotSet(CONSENT, CANCELLED), *(SlotSet(s, None) for s in (NAME, PHONE, TIME))]
         if slot in FREE_TEXT and intent in HAND_OFFS:
             return self.not_an_answer(
                 slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=True
@@ -353,6 +388,8 @@ class ActionSubmitCallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         cleared: List[EventType] = [SlotSet(slot, None) for slot in REQUEST_SLOTS]
+        if tracker.get_slot(CONSENT) == CANCELLED:
+            return cleared + await cancel_requests(dispatcher, tracker)
         if tracker.get_slot(CONSENT) != answers.YES:
             dispatcher.utter_message(response="utter_callback_not_stored")
             dispatcher.utter_message(response="utter_admissions_contact")
@@ -377,3 +414,32 @@ class ActionSubmitCallback(Action):
         )
         dispatcher.utter_message(response="utter_callback_received")
         return cleared + [SlotSet(SAVED, True)]
+
+
+async def cancel_requests(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Deletes this conversation's callback requests, and says what happened."""
+    if not tracker.get_slot(SAVED):
+        dispatcher.utter_message(response="utter_callback_not_stored")
+        dispatcher.utter_message(response="utter_admissions_contact")
+        return []
+    try:
+        erased = await asyncio.to_thread(store.delete_for_conversation, tracker.sender_id)
+    except (SQLAlchemyError, OSError) as error:
+        logger.error("Callback request not cancelled: %s", type(error).__name__)
+        dispatcher.utter_message(response="utter_callback_cancel_failed")
+        return []
+    logger.info("Cancelled on request: %d callback request(s)", erased.requests)
+    dispatcher.utter_message(response="utter_callback_cancelled")
+    return [SlotSet(SAVED, False)]
+
+
+class ActionCancelCallback(Action):
+    """ "Cancel my callback", "don't call me": the saved request is deleted."""
+
+    def name(self) -> Text:
+        return "action_cancel_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return await cancel_requests(dispatcher, tracker)

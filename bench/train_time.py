@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +52,15 @@ def component_seconds(log: Path) -> List[List[Any]]:
         elif name in started:
             seconds.append([name, (at - started.pop(name)).total_seconds()])
     return seconds
+
+
+def make_train_args() -> List[str]:
+    """The arguments `make` trains the model with (the Makefile's TRAIN_ARGS)."""
+    found = subprocess.run(
+        ["make", "--no-print-directory", "-s", "train-args"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return found.stdout.split()
 
 
 def train_from_scratch(name: str, cwd: Path, train_args: List[str], work: Path) -> Dict[str, Any]:
@@ -92,8 +102,7 @@ def main() -> int:
             (
                 "this_assistant",
                 ROOT,
-                ["--fixed-model-name", "screening", "--config", "config.yml"]
-                + ["--domain", "domain", "--data", "data"],
+                make_train_args(),
             ),
             ("stock_rasa_init_bot", stock, []),
         ):

@@ -10,11 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback import (
     ActionAskCallbackPhone,
+    ActionCancelCallback,
     ActionSubmitCallback,
     ValidateCallbackForm,
     contact_details,
     e164,
     name_answer,
+    time_answer,
 )
 from storage import callbacks as store
 from tests.support.content import domain
@@ -473,3 +475,70 @@ async def test_a_time_in_the_story_is_not_a_time_to_call() -> None:
     tracker = Tracker("t", {"callback_consent": "yes"}, {"text": "yes"}, events, False, None,
                       {"name": "callback_form"}, "callback_form")  # fmt: skip
     assert "callback_time" not in ValidateCallbackForm.also_told(tracker, {})
+
+
+# --- The time to call: only its time words; a long answer without one is asked again ---
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("tomorrow about detox", "tomorrow"),
+        ("Kevin tomorrow around noon", "tomorrow around noon"),
+        ("tomorrow MORNING please", "tomorrow MORNING"),
+        ("tomorrow morning at 9am", "tomorrow morning at 9am"),
+        ("asap please", "asap"),
+        ("after work", "after work"),
+        ("whenever", "whenever"),
+        ("mañana en la tarde", "mañana en la tarde"),
+        ("skip", "any time"),
+        ("im worried about what my son will say when he finds out about all this", None),
+    ],
+)
+def test_the_time_to_call_is_its_time_words(typed: str, expected: Optional[str]) -> None:
+    intent = "skip" if typed == "skip" else "contact_details"
+    assert time_answer(typed, intent) == expected
+
+
+# --- Cancelling: in the middle of the request, and after it was saved -----------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "actually wait, no, don't call, my brother might hear. I'll call you instead",
+        "NO. cancel the callback. do not call me.",
+        "mejor no me llamen",
+    ],
+)
+async def test_dont_call_in_the_middle_of_the_request_cancels_it(typed: str) -> None:
+    asked_time = {**CONSENTED, "callback_name": "Sam", "callback_phone": "+13015550183",
+                  "requested_slot": "callback_time"}  # fmt: skip
+    slots, said = await validate(tracker(typed, slots=asked_time))
+    assert slots["callback_consent"] == "cancelled" and slots["callback_time"] is None
+    assert said == []
+    _, said = await submit(tracker(typed, slots={**asked_time, **slots}))
+    assert said == ["utter_callback_not_stored", "utter_admissions_contact"]
+    assert store.find() == []
+
+
+async def test_a_saved_request_can_be_cancelled() -> None:
+    slots, _ = await submit(tracker("after 5pm", slots={**SCREENED, **REQUEST}, sender="c1"))
+    assert slots["callback_saved"] is True and len(store.find()) == 1
+    dispatcher = CollectingDispatcher()
+    t = tracker("cancel my callback", intent="cancel_callback", slots={"callback_saved": True},
+                sender="c1")  # fmt: skip
+    events = await ActionCancelCallback().run(dispatcher, t, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_callback_cancelled"]
+    assert {"event": "slot", "name": "callback_saved", "value": False} in [
+        {k: e[k] for k in ("event", "name", "value")} for e in events
+    ]
+    assert store.find() == []
+
+
+async def test_cancelling_when_nothing_was_saved_says_so() -> None:
+    dispatcher = CollectingDispatcher()
+    t = tracker("dont call me", intent="cancel_callback", slots={"callback_saved": False})
+    await ActionCancelCallback().run(dispatcher, t, DOMAIN)
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses == ["utter_callback_not_stored", "utter_admissions_contact"]
