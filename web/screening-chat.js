@@ -130,7 +130,8 @@
   function liveRegion(root) {
     var region = document.createElement("div");
     region.className = "screening-chat-announcer";
-    setAttributes(region, { "aria-live": "polite", "aria-relevant": "additions" });
+    // lang: outside the widget's element, it would be read in the page's language.
+    setAttributes(region, { "aria-live": "polite", "aria-relevant": "additions", lang: root.getAttribute("lang") });
     // Beside the widget, not inside: React owns what is inside the widget's element.
     root.parentNode.insertBefore(region, root.nextSibling);
     return region;

@@ -10,6 +10,8 @@ reload keeps the conversation without reading it out again. Nothing is fetched f
 another site. Closing by keyboard (the header's button on a phone, the launcher on a
 desktop) leaves the focus on the launcher.
 HTML typed into the chat is shown as text and never runs.
+With ?lang=es, the launcher, the names for screen readers and the whole screening
+are in Spanish, the live region included.
 Screenshots (phone and desktop): test-artifacts/.
 """
 
@@ -24,7 +26,7 @@ import phonenumbers
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
-from tests.support.content import slot_defaults
+from tests.support.content import fill, is_spanish, responses, says_in_spanish, slot_defaults
 from tests.support.servers import ROOT, WEB_DIR, WebServer
 
 PHONE = slot_defaults()["admissions_phone"]
@@ -59,6 +61,29 @@ MAX_TABS = 60
 XSS = "<img src=x onerror=alert(1)>"
 INPUT = ".rw-new-message"
 ANNOUNCER = ".screening-chat-announcer"
+SPANISH_SCREENING = [
+    "utter_opening",
+    "utter_ask_start",
+    "utter_ask_twitching",
+    "utter_ask_twitch_location",
+    "utter_ask_twitch_timing",
+    "utter_ask_twitch_duration",
+    "utter_ask_opioid_use",
+    "utter_ask_opioid_prescribed",
+    "utter_ask_opioid_dose_change",
+    "utter_ask_benzo_use",
+    "utter_ask_alcohol_heavy",
+    "utter_explain_intro",
+    "utter_admissions_contact",
+    "utter_offer_callback",
+]
+# Every English text the assistant can say on the web chat.
+ENGLISH = [
+    fill(variant["text"])
+    for variants in responses().values()
+    for variant in variants
+    if "channel" not in variant and not is_spanish(variant)
+]
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +285,52 @@ def test_a_whole_screening_by_keyboard_on_a_phone(phone: Page, demo_page: str) -
     assert announced(phone) == ""  # the conversation so far is not read out again
     assert phone.dialogs == []  # type: ignore[attr-defined]
     assert phone.hosts == {"localhost"}  # type: ignore[attr-defined]  # no third party
+
+
+def bot_text(page: Page) -> str:
+    return "\n".join(page.locator(".rw-response").all_text_contents())
+
+
+def test_a_whole_screening_in_spanish_on_a_phone(phone: Page, demo_page: str) -> None:
+    phone.goto(demo_page + "&lang=es")
+    launcher = phone.locator(".rw-launcher")
+    expect(launcher).to_have_attribute("data-launcher-text", SPANISH_LAUNCHER_TEXT)
+    expect(launcher).to_have_attribute("aria-label", SPANISH_LAUNCHER_TEXT)
+    expect(phone.locator("#webchat")).to_have_attribute("lang", "es")
+    expect(phone.locator(ANNOUNCER)).to_have_attribute("lang", "es")  # read out in Spanish
+    launcher.tap()
+    expect(phone.locator(INPUT)).to_be_focused()
+    expect(phone.locator(INPUT)).to_have_attribute("aria-label", "Su mensaje")
+    expect(phone.locator(INPUT)).to_have_attribute("placeholder", "Escriba su respuesta...")
+    expect(phone.locator(".rw-send")).to_have_attribute("aria-label", "Enviar")
+    expect(phone.locator(".rw-close-button")).to_have_attribute("aria-label", "Cerrar el chat")
+    expect(phone.locator("#rw-messages")).to_have_attribute("aria-label", "Conversación")
+
+    bot_says(phone, "Soy un asistente")  # the greeting, from initPayload
+    expect(phone.locator("div.rw-reply", has_text="Sí, empecemos")).to_be_visible()
+    assert says_in_spanish(bot_text(phone), "utter_opening")
+    choose(phone, "Sí, empecemos", "sobre los espasmos")
+    choose(phone, "Si", "Donde los nota")
+    phone.locator("div.rw-reply", has_text="Piernas").tap()  # a button, by touch
+    bot_says(phone, "Cuándo le pasan")
+    phone.locator(INPUT).focus()  # a tap leaves the focus on the page, not in the text box
+    answer(phone, "en la noche cuando me estoy durmiendo", "Desde hace cuanto")
+    answer(phone, "como dos semanas", "los opioides")
+    answer(phone, "si, tomo oxicodona", "recetados")
+    answer(phone, "si me la receto el doctor", "dosis")
+    answer(phone, "no, igual", "benzodiacepinas")
+    choose(phone, "No", "el alcohol")
+    answer(phone, "no tomo", PHONE)
+
+    messages = phone.locator("#rw-messages")
+    expect(messages.locator(f'a[href="{ADMISSIONS_TEL}"]', has_text=PHONE).first).to_be_visible()
+    # The call button dials admissions (its title comes from the channel, in English).
+    expect(phone.locator(f'a.rw-reply[href="{ADMISSIONS_TEL}"]')).to_be_visible()
+    expect(phone.locator("div.rw-reply", has_text="Sí, llámenme")).to_be_visible()  # offered last
+    said = bot_text(phone)
+    assert [response for response in SPANISH_SCREENING if not says_in_spanish(said, response)] == []
+    assert [text for text in ENGLISH if text in said] == []
+    screenshot(phone, "webchat-phone-spanish.png")
 
 
 def test_the_desktop_view_and_closing_by_keyboard(desktop: Page, demo_page: str) -> None:
