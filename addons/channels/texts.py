@@ -20,6 +20,7 @@ SMS_HELP = "utter_sms_help"
 SMS_CHOICES = "utter_sms_choices"
 SMS_CHOICE = "utter_sms_choice"
 SMS_MORE_BY_PHONE = "utter_sms_more_by_phone"
+CALL_ADMISSIONS_TITLE = "utter_call_admissions_title"
 
 
 async def rendered(

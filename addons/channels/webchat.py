@@ -38,6 +38,7 @@ from socketio import AsyncServer
 from addons.channels import texts as wording
 from addons.channels import typed_text
 from addons.channels.webchat_links import admissions_phone, call_button, linked
+from storage.names import LANGUAGE_SLOT
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,12 @@ def _valid_session_id(value: Any) -> bool:
 class WebchatOutput(SocketIOOutput):
     """Rasa's socket.io output with tap-to-call links and the "Call admissions" button."""
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text, admissions: str) -> None:
+    def __init__(
+        self, sio: AsyncServer, bot_message_evt: Text, admissions: str, agent: Any = None
+    ) -> None:
         super().__init__(sio, bot_message_evt)
         self.admissions = admissions
+        self.agent = agent
 
     async def _send_message(self, socket_id: Text, response: Any) -> None:
         if isinstance(response, dict) and isinstance(response.get("text"), str):
@@ -107,7 +111,7 @@ class WebchatOutput(SocketIOOutput):
         await super()._send_message(socket_id, response)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        button = self._call_button_for(message)
+        button = await self._call_button_for(recipient_id, message)
         if button is None:
             await super().send_response(recipient_id, message)
             return
@@ -117,12 +121,23 @@ class WebchatOutput(SocketIOOutput):
             await self._send_message(recipient_id, {"text": part})
         await self._send_message(recipient_id, {"text": last, "buttons": [button]})
 
-    def _call_button_for(self, message: Dict[Text, Any]) -> Optional[Dict[str, str]]:
+    async def _call_button_for(
+        self, recipient_id: Text, message: Dict[Text, Any]
+    ) -> Optional[Dict[str, str]]:
         if message.get("utter_action") != CALL_BUTTON_UNDER or not message.get("text"):
             return None
         if message.get("buttons") or message.get("quick_replies"):
             return None  # its own buttons come first; never both
-        return call_button(self.admissions)
+        title = await self._button_title(recipient_id)
+        return call_button(self.admissions, title) if title else None
+
+    async def _button_title(self, recipient_id: Text) -> str:
+        """The button's title in the conversation's language (as saved at the last turn)."""
+        if self.agent is None:
+            return ""
+        tracker = await self.agent.tracker_store.retrieve(recipient_id)
+        language = tracker.get_slot(LANGUAGE_SLOT) if tracker else None
+        return await wording.text(self.agent, wording.CALL_ADMISSIONS_TITLE, "socketio", language)
 
 
 class WebchatInput(SocketIOInput):
@@ -138,7 +153,7 @@ class WebchatInput(SocketIOInput):
     def _output(self, webchat: _AppBlueprint) -> WebchatOutput:
         agent = webchat.agent()
         admissions = admissions_phone(agent.domain) if agent is not None else ""
-        return WebchatOutput(self.sio, self.bot_message_evt, admissions)
+        return WebchatOutput(self.sio, self.bot_message_evt, admissions, agent)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed_origins())

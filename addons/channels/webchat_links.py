@@ -19,7 +19,6 @@ import phonenumbers
 ADMISSIONS_PHONE_SLOT = "admissions_phone"
 # Numbers written without a country code are North American (the 911/988 system).
 NUMBER_REGION = "US"
-CALL_ADMISSIONS = "Call admissions"
 
 _NOT_WITHIN_A_WORD_BEFORE = r"(?<![\w/.-])"
 _NOT_WITHIN_A_WORD_AFTER = r"(?![\w-])"
@@ -75,7 +74,7 @@ def linked(text: str, admissions: str) -> str:
     return _pattern(admissions).sub(_link, text)
 
 
-def call_button(admissions: str) -> Optional[Dict[str, str]]:
+def call_button(admissions: str, title: str) -> Optional[Dict[str, str]]:
     """A "Call admissions" button that dials the number (rasa-webchat's web_url button)."""
     uri = tel_uri(admissions) if admissions else None
-    return {"type": "web_url", "title": CALL_ADMISSIONS, "url": uri} if uri else None
+    return {"type": "web_url", "title": title, "url": uri} if uri else None

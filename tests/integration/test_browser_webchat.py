@@ -324,8 +324,9 @@ def test_a_whole_screening_in_spanish_on_a_phone(phone: Page, demo_page: str) ->
 
     messages = phone.locator("#rw-messages")
     expect(messages.locator(f'a[href="{ADMISSIONS_TEL}"]', has_text=PHONE).first).to_be_visible()
-    # The call button dials admissions (its title comes from the channel, in English).
-    expect(phone.locator(f'a.rw-reply[href="{ADMISSIONS_TEL}"]')).to_be_visible()
+    # The call button dials admissions, titled in Spanish.
+    call = phone.locator(f'a.rw-reply[href="{ADMISSIONS_TEL}"]')
+    expect(call).to_have_text("Llamar a admisiones")
     expect(phone.locator("div.rw-reply", has_text="Sí, llámenme")).to_be_visible()  # offered last
     said = bot_text(phone)
     assert [response for response in SPANISH_SCREENING if not says_in_spanish(said, response)] == []
