@@ -98,10 +98,12 @@ async def sms_texts(
     If a turn needs more, the first texts are kept (an emergency answer always
     comes first) and the last one points to the admissions line.
     """
+    # Line by line, so that a choices line is never cut across two texts.
     pieces = [
         piece
         for message in messages
-        for piece in split_long(await rendered(agent, message, language))
+        for line in (await rendered(agent, message, language)).split("\n")
+        for piece in split_long(line)
     ]
     texts = packed(pieces)
     if len(texts) > MAX_TEXTS:

@@ -81,6 +81,13 @@ async def test_a_long_turn_is_cut_to_the_most_texts_ending_with_the_admissions_l
     assert len(texts) == MAX_TEXTS and PHONE in texts[-1]
 
 
+async def test_a_choices_line_is_never_cut_across_two_texts() -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No, just the phone number"}]
+    texts = await sms_texts(nlg_agent(), [{"text": "word " * 30, "buttons": buttons}])
+    assert_sms(texts)
+    assert texts[-1] == "Reply 1 for Yes, 2 for No, just the phone number"
+
+
 async def test_curly_quotes_and_dashes_become_gsm7() -> None:
     texts = await sms_texts(
         nlg_agent(), [{"text": "It\u2019s \u201cfine\u201d \u2014 ok \U0001f600"}]
