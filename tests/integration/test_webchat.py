@@ -16,7 +16,7 @@ PHONE = slot_defaults()["admissions_phone"]
 ADMISSIONS_TEL = "tel:" + phonenumbers.format_number(
     phonenumbers.parse(PHONE, "US"), phonenumbers.PhoneNumberFormat.E164
 )
-CALL_BUTTON = {"type": "web_url", "title": "Call admissions", "url": ADMISSIONS_TEL}
+CALL_BUTTON = {"type": "web_url", "title": "Call admissions now", "url": ADMISSIONS_TEL}
 CALL_OR_TEXT_988 = "[call 988](tel:988) or [text 988](sms:988)"
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\((tel|sms):[^)]+\)")
 
