@@ -215,6 +215,37 @@ def told_in_own_words(
     return told
 
 
+# The details a message naming a substance may answer before they are asked.
+PASSING_DETAILS = ("opioid_prescribed", "opioid_dose_change", "benzo_prescribed")
+LEADING_YES_OR_NO = re.compile(
+    r"\W*(?:(?:yes|yeah|yep|yup|ya|yea|si|sí|no|nope|nah|ok)\b\W*)*", re.I
+)
+
+
+def told_in_passing(
+    question: str, text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
+) -> Dict[str, Any]:
+    """What a message naming a substance tells about its other questions while
+    `question` is open: "yes, my doctor has me on hydrocodone" (prescribed),
+    "they raised my dose". A yes or no that answers the open question says nothing here."""
+    if not any(e.get("entity") in SUBSTANCE_QUESTIONS for e in entities):
+        return {}
+    cut = len(LEADING_YES_OR_NO.match(text).group(0))  # type: ignore[union-attr]
+    rest = [{**e, "start": e["start"] - cut, "end": e["end"] - cut} for e in entities]
+    told: Dict[str, Any] = {}
+    for detail in PASSING_DETAILS:
+        if detail == question or answers.get(detail) is not None:
+            continue
+        if detail not in screening_questions({**answers, **told}):
+            continue
+        value = parse_answer(detail, text[cut:], rest, None)
+        if detail == "opioid_dose_change" and LONG_AGO.search(text.lower()):
+            continue
+        if value in (YES, NO) or says_something(value):
+            told[detail] = value
+    return told
+
+
 def messages_before_the_screening(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The person's messages up to the screening's first start.
 
@@ -344,7 +375,10 @@ class ValidateScreeningForm(CountingValidation):
             {q: v for q, v in implied.items() if q in uses and answers.get(q) in (NO, PAST)}
         )
         answers.update({**fixed, **implied})
-        events += [SlotSet(slot, value) for slot, value in {**fixed, **implied}.items()]
+        # "my doctor has me on hydrocodone" at another question: prescribed, not asked again.
+        told = {} if fixed else told_in_passing(question, text, entities, answers)
+        answers.update(told)
+        events += [SlotSet(slot, value) for slot, value in {**fixed, **implied, **told}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
             question_back = faq_answer(tracker)
@@ -358,7 +392,7 @@ class ValidateScreeningForm(CountingValidation):
                 if q in to_ask and answers.get(q) is None
             }
             return events + [SlotSet(question, answer)] + [SlotSet(q, v) for q, v in told.items()]
-        if question in implied:
+        if question in implied or question in told:
             return events
         unclear: Any = [UNCLEAR] if question in LIST_QUESTIONS else UNCLEAR
         return events + self.not_an_answer(

@@ -449,3 +449,26 @@ async def test_the_yes_that_starts_the_screening_answers_no_question() -> None:
     state = Tracker("test", slots_in, {"text": "yes"}, events, False, None, {}, FORM)
     slots, _, _ = await validate(state)
     assert slots.get("twitching") is None and slots["requested_slot"] == "twitching"
+
+
+async def test_a_prescription_told_at_another_question_is_not_asked_again() -> None:
+    text = "yes, my doctor has me on hydrocodone for my back"
+    slots, _, rejected = await validate(
+        reading(
+            text,
+            "twitching",
+            entities=[entity("opioid", "hydrocodone", "hydrocodone", text.index("hydrocodone"))],
+        )
+    )
+    assert not rejected
+    assert slots["twitching"] == YES
+    assert slots["opioid_use"] == YES and slots["opioid_names"] == ["hydrocodone"]
+    assert slots["opioid_prescribed"] == YES
+
+
+async def test_a_bare_yes_with_a_name_tells_nothing_about_a_prescription() -> None:
+    text = "yes i take percs"
+    slots, _, _ = await validate(
+        reading(text, "twitching", entities=[entity("opioid", "oxycodone", "percs", 11)])
+    )
+    assert slots["opioid_use"] == YES and "opioid_prescribed" not in slots
