@@ -8,24 +8,30 @@ jail"); the explanation takes these words into account (actions/explanation.py).
 import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Sequence
 
+from storage.lexicon import fold_accents
+
 # Cues in the person's messages. Each is a regular expression over lower-case
 # text; a cue right after a negation ("not pregnant", "no withdrawal") or
 # asked back ("pregnancy?? shes 62") does not count.
+# Spanish after the English, on the text with its accents folded.
 CUES: Dict[str, re.Pattern] = {
     "pregnant": re.compile(
         r"\b(?:pregnan\w*|preggo|expecting a baby|i'?m expecting|prenatal|trimester"
-        r"|weeks along|months along)\b"
+        r"|weeks along|months along"
+        r"|embarazad\w*|esperando (?:un )?bebe|semanas de embarazo|meses de embarazo)\b"
     ),
     # Fake pills look real but may hold fentanyl (clinical sources N10.4a).
     "pressed_pills": re.compile(
         r"\b(?:pressed|fake|counterfeit|bootleg|pressies)\b"
         r"|\bm-?30s?\b|\bblues\b|\bblue (?:pills|ones|30s)\b"
+        r"|\b(?:pastillas? (?:falsas?|piratas?|azules)|azulitas?)\b"
     ),
-    # Only opioid withdrawal is called this.
-    "dopesick": re.compile(r"\b(?:dope ?sick\w*)\b"),
+    # Only opioid withdrawal is called this ("malilla": Mexican Spanish).
+    "dopesick": re.compile(r"\b(?:dope ?sick\w*|malilla|enmalillad[oa]s?)\b"),
     # Withdrawal of any kind ("kicking" is also how people describe leg jerks).
     "withdrawal": re.compile(
-        r"\b(?:withdrawals?|withdrawing|cold turkey|detoxing|kicking|sick without)\b"
+        r"\b(?:withdrawals?|withdrawing|cold turkey|detoxing|kicking|sick without"
+        r"|abstinencia|desintoxicando\w*|de golpe)\b"
     ),
     # A break in use: tolerance drops (N10.5a, N10.5b). A place named only as
     # having been there: "how much does your rehab cost?" is no break.
@@ -33,7 +39,10 @@ CUES: Dict[str, re.Pattern] = {
         r"\b(?:detoxed|detoxing|(?:out of|left|leaving|after|since|finished|completed|in|"
         r"back from|home from|came from) (?:the |a |my |his |her )?(?:detox|rehab|jail|prison)"
         r"|locked up|got out|released|relaps\w*"
-        r"|clean (?:for|since)|sober (?:for|since)|been clean|was clean|using again)\b"
+        r"|clean (?:for|since)|sober (?:for|since)|been clean|was clean|using again"
+        r"|(?:sali\w*|salio|despues de|estuvo|estuve) (?:del |de |en )?(?:la |el )?"
+        r"(?:carcel|bote|penal|prision|rehab\w*|desintoxicacion|centro)"
+        r"|encerrad[oa]|limpi[oa] (?:desde|por)|reca(?:i|io|ida)\w*)\b"
     ),
     "pregabalin": re.compile(r"\b(?:pregabalin|lyrica)\b"),
     "kratom": re.compile(r"\bkratom\b"),
@@ -65,7 +74,7 @@ def cues(texts: Sequence[str]) -> FrozenSet[str]:
     """The names of the CUES the texts contain, each not negated."""
     found = set()
     for text in texts:
-        lowered = text.lower().replace("\u2019", "'")
+        lowered = fold_accents(text.lower().replace("\u2019", "'"))
         for name, pattern in CUES.items():
             if any(
                 not NEGATION.search(lowered[: m.start()]) and not ASKED_BACK.match(lowered, m.end())

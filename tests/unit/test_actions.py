@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -156,6 +157,25 @@ def test_own_words_count_and_negations_do_not() -> None:
         "break",
         "withdrawal",
     }
+
+
+@pytest.mark.parametrize(
+    "said, cue",
+    [
+        ("ando malilla desde ayer", "dopesick"),
+        ("mi hijo acaba de salir del bote", "break"),
+        ("estuvo en la cárcel 2 años", "break"),
+        ("estoy embarazada de 3 meses", "pregnant"),
+        ("compra pastillas azules en la calle", "pressed_pills"),
+        ("lo dejó de golpe", "withdrawal"),
+    ],
+)
+def test_spanish_own_words_count(said: str, cue: str) -> None:
+    assert cue in own_words.cues([said])
+
+
+def test_a_spanish_negation_does_not_count() -> None:
+    assert own_words.cues(["no estoy embarazada"]) == frozenset()
 
 
 def chat_tracker(events: List[Dict[str, Any]], slots: Dict[str, Any]) -> Tracker:
