@@ -206,3 +206,29 @@ def test_details_said_in_the_first_message_are_kept_for_a_later_request(assistan
         "+12125550147",
         "after 6pm",
     )
+
+
+def test_a_saved_request_can_be_cancelled_and_nothing_says_otherwise(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("can someone from admissions call me back")
+    person.says("yes")
+    person.says(NAME)
+    person.says("617-555-0123")
+    assert says(person.says("tomorrow morning please"), "utter_callback_received")
+    [request] = person.requests()
+    assert request["best_time"] == "tomorrow morning"
+
+    reply = person.says("actually please cancel the callback, dont call me")
+    assert says(reply, "utter_callback_cancelled")
+    assert person.requests() == []
+
+
+def test_dont_call_in_the_middle_of_the_request_stores_nothing(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("can someone from admissions call me back")
+    person.says("yes")
+    person.says(NAME)
+    reply = person.says("wait no, don't call, my brother might hear. i'll call you instead")
+    assert says(reply, "utter_callback_not_stored")
+    assert PHONE in reply
+    assert person.requests() == []

@@ -41,7 +41,8 @@ from admissions.clinical_content import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = ROOT / "domain" / "responses"
+DOMAIN_DIR = ROOT / "domain"
+CONTENT_DIR = DOMAIN_DIR / "responses"
 CLINICAL_FILE = "clinical.yml"
 
 SMS_CHANNEL = "sms"
@@ -266,8 +267,10 @@ class Variant(NamedTuple):
 
 
 def content_files() -> List[Path]:
-    """Every response file in domain/responses (Rasa reads .yml and .yaml)."""
-    return sorted([*CONTENT_DIR.glob("*.yml"), *CONTENT_DIR.glob("*.yaml")])
+    """Every domain file with responses: domain/responses, and the others that have
+    some (privacy.yml). Rasa reads .yml and .yaml."""
+    files = [*DOMAIN_DIR.rglob("*.yml"), *DOMAIN_DIR.rglob("*.yaml")]
+    return sorted(path for path in files if "responses" in (load_file(path) or {}))
 
 
 @lru_cache(maxsize=None)
@@ -780,25 +783,27 @@ def test_spanish_twins_keep_placeholders_numbers_buttons_and_sources() -> None:
 
 
 def sms_choices_line(variant: Variant) -> str:
-    """The line the SMS channel adds for buttons: "Reply 1 for Yes, 2 for No".
+    """The line the SMS channel adds for buttons: "Reply 1 for Yes, 2 for No", or
+    "Responda 1 para Si, 2 para No" in a Spanish conversation.
 
     addons/channels/sms_text.py renders it from utter_sms_choices and
-    utter_sms_choice (channels.yml) outside the conversation, so in English.
+    utter_sms_choice (channels.yml) in the conversation's language.
     """
     titles = [str(b.get("title") or "") for b in variant.data.get("buttons") or []]
     if not titles:
         return ""
-    english = {
+    wording = {
         v.response: v.text
         for v in variants("channels.yml")
-        if v.is_english and v.response in ("utter_sms_choices", "utter_sms_choice")
+        if v.is_spanish == variant.is_spanish
+        and v.response in ("utter_sms_choices", "utter_sms_choice")
     }
-    choice = english.get("utter_sms_choice", "{number} for {title}")
+    choice = wording["utter_sms_choice"]
     choices = ", ".join(
         choice.replace("{number}", str(number)).replace("{title}", title)
         for number, title in enumerate(titles, start=1)
     )
-    return english.get("utter_sms_choices", "Reply {choices}").replace("{choices}", choices)
+    return wording["utter_sms_choices"].replace("{choices}", choices)
 
 
 def sent_by_sms(variant: Variant) -> str:
