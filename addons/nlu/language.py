@@ -59,6 +59,15 @@ CONVERSATION_LANGUAGE = "conversation_language"
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
+def without_entities(text: str, entities: List[Dict[str, Any]]) -> str:
+    """The text with the entities found so far (substance names, durations) left out."""
+    for entity in sorted(entities, key=lambda e: -int(e.get(ENTITY_ATTRIBUTE_START) or 0)):
+        start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+        if isinstance(start, int) and isinstance(end, int):
+            text = text[:start] + " " + text[end:]
+    return text
+
+
 @lru_cache(maxsize=None)
 def detector(languages: Tuple[str, ...]) -> lingua.LanguageDetector:
     """One detector per process for a set of languages (lingua loads its models once)."""
@@ -86,9 +95,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             "min_confidence": {"en": 0.6, "es": 0.8},
             # Emergencies are the messages with these intents.
             "intent_prefix": "emergency_",
-            # Other messages change the language only when they say enough and
-            # lingua is very sure: "una semana" 0.92, "oxy y xanax" 0.85 (English).
-            "min_words": 2,
+            # Other messages change the language only when they say enough
+            # besides the names the lexicon found ("no benzos" is 0.96 Spanish
+            # to lingua) and lingua is very sure: "tengo espasmos en las
+            # piernas" is Spanish, "no benzos", "nope no benzos" say nothing.
+            "min_words": 3,
             "min_confidence_other": 0.9,
             # Typed choices: {language: [phrases]}, matched in messages of at
             # most `max_choice_words` words, accents folded.
@@ -163,10 +174,12 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             found = self.language_of(text)
             if found:
                 return found
-        elif len(_WORDS.findall(text)) >= self.component_config["min_words"]:
-            found = self.language_of(text)
-            if found and found[1] >= self.component_config["min_confidence_other"]:
-                return found
+        else:
+            words = without_entities(text, message.get(ENTITIES) or [])
+            if len(_WORDS.findall(words)) >= self.component_config["min_words"]:
+                found = self.language_of(words)
+                if found and found[1] >= self.component_config["min_confidence_other"]:
+                    return found
         page = (message.get(METADATA) or {}).get(ENTITY)
         if page in self.component_config["languages"]:
             return str(page), 1.0

@@ -143,6 +143,21 @@ def said(component: LanguageDetector, text: str, intent: str, conversation: str)
     return str(found[0]) if found else None
 
 
+@pytest.mark.parametrize("text, name", [("no benzos", "benzos"), ("nope no benzos", "benzos")])
+def test_a_name_the_lexicon_found_does_not_make_an_answer_spanish(
+    component: LanguageDetector, text: str, name: str
+) -> None:
+    start = text.index(name)
+    entity = {"entity": "benzodiazepine", "value": "benzodiazepine", "start": start,
+              "end": start + len(name)}  # fmt: skip
+    metadata = {"conversation_language": "en"}
+    message = Message(
+        data={TEXT: text, INTENT: {"name": "deny"}, ENTITIES: [entity], "metadata": metadata}
+    )
+    component.process([message])
+    assert [e for e in message.get(ENTITIES) if e["entity"] == ENTITY] == []
+
+
 def test_the_page_language_counts_only_when_the_message_says_none(
     component: LanguageDetector,
 ) -> None:
