@@ -46,9 +46,11 @@ TIME_SAID = re.compile(
     r"\b(any ?time|mornings?|afternoons?|evenings?|nights?|tonight|today|tomorrow|noon|"
     r"weekends?|asap|right now|lunch ?time|"
     r"(?:(?:after|before|around|between|at|by|and) )?\d{1,2}(?::\d{2})? ?(?:am|pm|o'?clock)|"
-    r"(?:after|before|around|between|at|by) \d{1,2}(?::\d{2})?|"
+    r"(?:after|before|around|between|at|by) \d{1,2}(?::\d{2})?(?: (?:and|to|-) \d{1,2})?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
-    r"manana|mañana|tarde|noche|temprano|hoy|cualquier hora|ahorita|mediodia|mediodía|"
+    r"(?:(?:por|en|de) la )?(?:manana|mañana|tarde|noche)|temprano|hoy|cualquier hora|ahorita|"
+    r"mediodia|mediodía|(?:antes|despues|después|a partir) de las? \d{1,2}(?::\d{2})?|"
+    r"(?:entre )?las \d{1,2}(?::\d{2})?(?: y las? \d{1,2})?|"
     r"(?:lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo))\b",
     re.I,
 )
@@ -62,11 +64,17 @@ DONT_CALL = re.compile(
     r"|\bcancel\w*\b.{0,30}\bllamada",
     re.I,
 )
+NOT_AT_A_TIME = re.compile(
+    r"\b(?:don'?t|do not|dont|no|not|mejor no)\s+(?:me\s+)?(?:call|llam\w*)\s+(?:me\s+)?"
+    r"(?:in|at|after|before|on|during|until|til|en|a|despues|después|antes|por|el|los|la|de)\b",
+    re.I,
+)
 CANCEL_INTENT = "cancel_callback"
 CANCELLED = "cancelled"
 CALL_WORD = re.compile(r"\bcall", re.I)
 AFTER_CALL = re.compile(r"\bcall(?:\s+me)?(?:\s+back)?(?:\s+(?:at|on))?\b", re.I)
 CLAUSES = re.compile(r"[,;.!?\n]+")
+SENTENCES = re.compile(r"[;.!?\n]+")
 LEAD_WORDS = re.compile(
     r"^\W*((yes|yeah|yep|ok|okay|sure|please|pls|and|can you|could you|call me|call|best|is|at)"
     r"\b\W*)+",
@@ -173,25 +181,40 @@ def name_said(text: str) -> Optional[str]:
 
 def time_said(text: str) -> Optional[str]:
     """The words of the message that say when to call ("any time today", "tomorrow
-    morning at 9am"), from the first time word to the last; number left out."""
+    morning at 9am", "por la mañana, antes de las 11"), from the first time word to
+    the last; number left out."""
     for match in phonenumbers.PhoneNumberMatcher(text, region()):
         text = text.replace(match.raw_string, " ")
-    timed = [clause for clause in CLAUSES.split(text) if TIME_SAID.search(clause)]
-    # "every night n i take suboxone. call me after 6pm": the clause about calling.
-    timed.sort(key=lambda clause: not CALL_WORD.search(clause))
-    for clause in timed:
-        after_call = AFTER_CALL.split(clause)[-1]  # "name is Chris call me at ... after 6pm"
+    timed = [run for sentence in SENTENCES.split(text) for run in timed_runs(sentence)]
+    # "every night n i take suboxone. call me after 6pm": the one about calling.
+    timed.sort(key=lambda run: not CALL_WORD.search(run))
+    for run in timed:
+        after_call = AFTER_CALL.split(run)[-1]  # "name is Chris call me at ... after 6pm"
         if TIME_SAID.search(after_call):
-            clause = after_call
-        words = [match.span() for match in TIME_SAID.finditer(clause)]
+            run = after_call
+        words = [match.span() for match in TIME_SAID.finditer(run)]
         # "tomorrow about detox": "tomorrow"; "Kevin tomorrow around noon": "tomorrow around noon".
-        said = " ".join(clause[words[0][0] : words[-1][1]].split())
+        said = " ".join(run[words[0][0] : words[-1][1]].split())
         return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None
     return None
 
 
+def timed_runs(sentence: str) -> List[str]:
+    """The parts of a sentence that say a time, next parts joined: "por la mañana, antes de las 11"."""
+    runs: List[List[str]] = [[]]
+    for part in sentence.split(","):
+        if TIME_SAID.search(part):
+            runs[-1].append(part)
+        elif runs[-1]:
+            runs.append([])
+    return [",".join(run) for run in runs if run]
+
+
 def declines_a_call(text: str, intent: Optional[str]) -> bool:
-    """ "actually no, don't call, my brother might hear", "cancel my callback"."""
+    """A call declined ("actually no, don't call, my brother might hear", "cancel my
+    callback"), not a time to avoid ("no me llamen en la noche", "don't call after 6")."""
+    if NOT_AT_A_TIME.search(text):
+        return False
     return intent == CANCEL_INTENT or bool(DONT_CALL.search(text))
 
 

@@ -49,6 +49,9 @@ def together(slots: Mapping[str, Any]) -> str:
     return NOT_ASKED
 
 
+LANGUAGES = {"en": "English", "es": "Spanish"}
+
+
 def screening_summary(
     slots: Mapping[str, Any], events: Iterable[Mapping[str, Any]], finished: bool
 ) -> Dict[str, Any]:
@@ -86,4 +89,6 @@ def screening_summary(
             "as_said": said.get("other", []),
         },
         "screening_finished": finished,
+        # Admissions calls back in the language the person wrote in.
+        "language": LANGUAGES.get(str(slots.get("language")), LANGUAGES["en"]),
     }

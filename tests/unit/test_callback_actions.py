@@ -397,6 +397,7 @@ async def test_a_consented_request_is_stored_with_the_screening_summary() -> Non
     assert summary["opioids_and_benzodiazepines_together"] == "yes"
     assert summary["alcohol"]["heavy"] == "no"
     assert summary["screening_finished"] is True
+    assert summary["language"] == "English"
 
 
 async def test_a_request_in_the_middle_of_the_screening_says_what_was_not_asked() -> None:
@@ -491,6 +492,9 @@ async def test_a_time_in_the_story_is_not_a_time_to_call() -> None:
         ("after work", "after work"),
         ("whenever", "whenever"),
         ("mañana en la tarde", "mañana en la tarde"),
+        ("por la mañana, antes de las 11", "por la mañana, antes de las 11"),
+        ("después de las 6 de la tarde", "después de las 6 de la tarde"),
+        ("tomorrow between 1 and 3", "tomorrow between 1 and 3"),
         ("skip", "any time"),
         ("im worried about what my son will say when he finds out about all this", None),
     ],
@@ -520,6 +524,16 @@ async def test_dont_call_in_the_middle_of_the_request_cancels_it(typed: str) -> 
     _, said = await submit(tracker(typed, slots={**asked_time, **slots}))
     assert said == ["utter_callback_not_stored", "utter_admissions_contact"]
     assert store.find() == []
+
+
+@pytest.mark.parametrize(
+    "typed", ["12:30. no me llamen en la noche porque mi esposo no sabe", "dont call after 6pm"]
+)
+async def test_a_time_to_avoid_is_no_cancellation(typed: str) -> None:
+    asked_time = {**CONSENTED, "callback_name": "Sam", "callback_phone": "+13015550183",
+                  "requested_slot": "callback_time"}  # fmt: skip
+    slots, _ = await validate(tracker(typed, slots=asked_time))
+    assert slots.get("callback_consent") != "cancelled" and slots["callback_time"]
 
 
 async def test_a_saved_request_can_be_cancelled() -> None:
