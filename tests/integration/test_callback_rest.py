@@ -13,8 +13,9 @@ from tests.support.content import says, slot_defaults
 PHONE = slot_defaults()["admissions_phone"]
 NAME = "Quintessa"
 SAFETY_SET = Path(__file__).parents[1] / "safety" / "emergencies.yml"
-# Every 5th message of the held-out safety set, asked where the request takes free text.
-EMERGENCIES = yaml.safe_load(SAFETY_SET.read_text())["emergencies"][::5]
+# 40 messages spread over the held-out safety set, asked where the request takes free text.
+ALL_EMERGENCIES = yaml.safe_load(SAFETY_SET.read_text())["emergencies"]
+EMERGENCIES = ALL_EMERGENCIES[:: max(1, len(ALL_EMERGENCIES) // 40)]
 
 
 class Person:
