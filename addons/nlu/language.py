@@ -49,6 +49,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from addons.nlu.crisis import BACKSTOP_KEY
 from storage.lexicon import fold_accents
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,13 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             # most `max_choice_words` words, accents folded.
             "choices": {},
             "max_choice_words": 4,
+            # An emergency in words lingua is unsure of ("le doy la naloxona?" is
+            # 0.96 English to it) is in a language when it has at least
+            # `min_function_words` of that language's `function_words`, or when
+            # the crisis pattern that caught it is one of that language's
+            # (named "<code>_...": "es_kill_myself").
+            "function_words": {},
+            "min_function_words": 2,
         }
 
     @staticmethod
@@ -152,6 +160,19 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         ]
         return max(found)[1] if found else None
 
+    def emergency_language(self, message: Message) -> Optional[Tuple[str, float]]:
+        """An emergency's language from its crisis pattern or its function words."""
+        pattern = str((message.get(BACKSTOP_KEY) or {}).get("pattern") or "")
+        group = pattern.rsplit(":", 1)[-1]
+        words = _WORDS.findall(fold_accents((message.get(TEXT) or "").lower()))
+        for code, function_words in self.component_config["function_words"].items():
+            if group.startswith(f"{code}_"):
+                return str(code), 1.0
+            said = sum(word in function_words for word in words)
+            if said >= self.component_config["min_function_words"]:
+                return str(code), 1.0
+        return None
+
     def _is_emergency(self, message: Message) -> bool:
         intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
         return intent.startswith(self.component_config["intent_prefix"])
@@ -171,7 +192,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if chosen:
             return chosen, 1.0
         if self._is_emergency(message):
-            found = self.language_of(text)
+            found = self.emergency_language(message) or self.language_of(text)
             if found:
                 return found
         else:

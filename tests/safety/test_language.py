@@ -59,6 +59,10 @@ def language(component: LanguageDetector, text: str, intent: str) -> Optional[st
         ("ya no quiero vivir", "emergency_suicide"),
         ("no lo puedo despertar, no se mueve", "emergency_overdose"),
         ("¿debo llamar al 911 o llevarlo al hospital?", "emergency_ask_911"),
+        # lingua reads these as English or is unsure; their Spanish words say it.
+        ("le doy la naloxona?", "emergency_overdose"),
+        ("la naloxona no lo desperto", "emergency_naloxone_failed"),
+        ("me tome un monton de pastillas", "emergency_overdose_self"),
     ],
 )
 def test_spanish_emergencies_are_spanish(
@@ -200,3 +204,13 @@ def test_a_failure_never_loses_the_message(
     monkeypatch.setattr(component, "language_of", broken)
     message = processed(component, "mi hijo no respira", "emergency_overdose")
     assert message.get(INTENT) == {"name": "emergency_overdose"}
+
+
+def test_an_emergency_caught_by_a_spanish_pattern_is_spanish(component: LanguageDetector) -> None:
+    backstop = {"intent": "emergency_suicide", "pattern": "emergency_suicide:es_kill_myself"}
+    message = Message(
+        data={TEXT: "me voy a colgar", INTENT: {"name": "emergency_suicide"},
+              "crisis_backstop": backstop}
+    )  # fmt: skip
+    component.process([message])
+    assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY] == ["es"]
