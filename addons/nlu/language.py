@@ -161,15 +161,18 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return max(found)[1] if found else None
 
     def emergency_language(self, message: Message) -> Optional[Tuple[str, float]]:
-        """An emergency's language from its crisis pattern or its function words."""
+        """An emergency's language from its crisis pattern or its function words (one
+        is enough when lingua leans that way: "me tome el frasco entero")."""
+        text = message.get(TEXT) or ""
         pattern = str((message.get(BACKSTOP_KEY) or {}).get("pattern") or "")
         group = pattern.rsplit(":", 1)[-1]
-        words = _WORDS.findall(fold_accents((message.get(TEXT) or "").lower()))
+        words = _WORDS.findall(fold_accents(text.lower()))
+        values = self._detector.compute_language_confidence_values(text)
+        leaning = values[0].language.iso_code_639_1.name.lower() if values else None
         for code, function_words in self.component_config["function_words"].items():
-            if group.startswith(f"{code}_"):
-                return str(code), 1.0
             said = sum(word in function_words for word in words)
-            if said >= self.component_config["min_function_words"]:
+            needed = 1 if leaning == code else self.component_config["min_function_words"]
+            if group.startswith(f"{code}_") or said >= needed:
                 return str(code), 1.0
         return None
 

@@ -63,6 +63,8 @@ def language(component: LanguageDetector, text: str, intent: str) -> Optional[st
         ("le doy la naloxona?", "emergency_overdose"),
         ("la naloxona no lo desperto", "emergency_naloxone_failed"),
         ("me tome un monton de pastillas", "emergency_overdose_self"),
+        ("me tome el frasco entero", "emergency_overdose_self"),
+        ("la naloxona no funciono, no respira", "emergency_naloxone_failed"),
     ],
 )
 def test_spanish_emergencies_are_spanish(
