@@ -120,7 +120,7 @@ def test_a_spanish_screening_by_sms(assistant: Any) -> None:
     assert says_in_spanish(sms_lines(phone.texts("si")), "utter_ask_twitching", channel="sms")
     texts = phone.texts("no")
     assert says_in_spanish(sms_lines(texts), "utter_ask_opioid_use", channel="sms")
-    assert "Responda 1 para Si, 2 para No" in sms_lines(texts)
+    assert "Responda 1 para Si, 2 para Menos o ya no, 3 para No" in sms_lines(texts)
     assert "Reply" not in sms_lines(texts)
     for text in texts:
         assert len(text) <= 160
