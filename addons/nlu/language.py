@@ -135,15 +135,22 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         """Creates the component; nothing to train or store."""
         return cls(config)
 
-    def language_of(self, text: str) -> Optional[Tuple[str, float]]:
-        """The text's language code and lingua's confidence, when it is sure enough."""
+    def leaning(self, text: str) -> Optional[Tuple[str, float]]:
+        """lingua's likeliest language for the text and its confidence, however low."""
         values = self._detector.compute_language_confidence_values(text)
         if not values:
             return None
-        code = values[0].language.iso_code_639_1.name.lower()
-        if values[0].value < self.component_config["min_confidence"].get(code, 1.0):
+        return values[0].language.iso_code_639_1.name.lower(), float(values[0].value)
+
+    def sure_enough(self, found: Optional[Tuple[str, float]]) -> Optional[Tuple[str, float]]:
+        """lingua's answer, when it is sure enough of that language."""
+        if found is None or found[1] < self.component_config["min_confidence"].get(found[0], 1.0):
             return None
-        return code, float(values[0].value)
+        return found
+
+    def language_of(self, text: str) -> Optional[Tuple[str, float]]:
+        """The text's language code and lingua's confidence, when it is sure enough."""
+        return self.sure_enough(self.leaning(text))
 
     def chosen(self, text: str) -> Optional[str]:
         """The language a short message asks for: "en español", "english please"."""
@@ -160,15 +167,15 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         ]
         return max(found)[1] if found else None
 
-    def emergency_language(self, message: Message) -> Optional[Tuple[str, float]]:
+    def emergency_language(
+        self, message: Message, leaning: Optional[str]
+    ) -> Optional[Tuple[str, float]]:
         """An emergency's language from its crisis pattern or its function words (one
         is enough when lingua leans that way: "me tome el frasco entero")."""
         text = message.get(TEXT) or ""
         pattern = str((message.get(BACKSTOP_KEY) or {}).get("pattern") or "")
         group = pattern.rsplit(":", 1)[-1]
         words = _WORDS.findall(fold_accents(text.lower()))
-        values = self._detector.compute_language_confidence_values(text)
-        leaning = values[0].language.iso_code_639_1.name.lower() if values else None
         for code, function_words in self.component_config["function_words"].items():
             said = sum(word in function_words for word in words)
             needed = 1 if leaning == code else self.component_config["min_function_words"]
@@ -195,7 +202,9 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         if chosen:
             return chosen, 1.0
         if self._is_emergency(message):
-            found = self.emergency_language(message) or self.language_of(text)
+            lingua = self.leaning(text)
+            leaning = lingua[0] if lingua else None
+            found = self.emergency_language(message, leaning) or self.sure_enough(lingua)
             if found:
                 return found
         else:
