@@ -36,6 +36,13 @@ NAME_LEAD_IN = re.compile(
     r"^\W*(my name is|my name's|i am|i'm|im|it's|its|call me|this is)\s+", re.I
 )
 DECLINED = re.compile(r"prefer not|rather not|no name|not say|don'?t want|anonymous", re.I)
+# A one- or two-word answer the classifier calls a refusal is still a name ("Quintessa"
+# read as skip) unless it is one of the short ways of saying no.
+SHORT_REFUSAL = re.compile(
+    r"^/?(no+|nope|nah|na|n/?a|skip|pass|none|nothing|idk|dunno|not sure|no thanks?|"
+    r"no thank you|never ?mind|why|later|no se|no gracias|paso|prefiero no|omitir|saltar)\W*$",
+    re.I,
+)
 # Details given in passing ("I'm Linda, 703-555-0199, any time today"): a name only
 # after words that say it is one, capitalised unless "name is" says so.
 NAME_SAID = re.compile(
@@ -153,7 +160,7 @@ def name_answer(value: Any, intent: Optional[str]) -> Optional[str]:
     only the name: the words before them.
     """
     text = NAME_LEAD_IN.sub("", str(value or "")).strip(" .!,")
-    if intent in ("skip", "deny", "unsure") or DECLINED.search(text):
+    if DECLINED.search(text) or (intent in ("skip", "deny", "unsure") and refuses(text)):
         return PREFER_NOT_TO_SAY
     said = name_said(text)
     if said:
@@ -164,6 +171,10 @@ def name_answer(value: Any, intent: Optional[str]) -> Optional[str]:
         if 0 < len(words) <= 2 and not any(c.isdigit() for c in first):
             return first[:MAX_NAME]
     return text[:MAX_NAME] or None
+
+
+def refuses(text: str) -> bool:
+    return bool(SHORT_REFUSAL.match(text)) or len(text.split()) > 2
 
 
 def name_with_number(text: str, intent: Optional[str]) -> Optional[str]:

@@ -266,10 +266,10 @@ def test_a_whole_screening_by_keyboard_on_a_phone(phone: Page, demo_page: str) -
     answer(phone, "yea sometimes", "drink heavily")
     choose(phone, "No", PHONE)
 
-    call = phone.locator("a.rw-reply", has_text="Call admissions")
+    call = phone.locator("a.rw-reply", has_text="Call admissions now")
     expect(call).to_have_attribute("href", ADMISSIONS_TEL, timeout=WAIT_MS)
     expect(messages.locator(f'a[href="{ADMISSIONS_TEL}"]', has_text=PHONE).first).to_be_visible()
-    tab_to(phone, "a.rw-reply", "Call admissions", backwards=True)  # reachable by keyboard
+    tab_to(phone, "a.rw-reply", "Call admissions now", backwards=True)  # reachable by keyboard
     assert_accessible(phone, "after a full screening")
     screenshot(phone, "webchat-phone.png")
     tab_to(phone, ".rw-close-button", "Close the chat", backwards=True)

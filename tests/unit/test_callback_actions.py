@@ -174,6 +174,10 @@ async def test_not_sure_is_not_consent() -> None:
         ("my name is Tasha", "contact_details", "Tasha"),
         ("J.D.", "contact_details", "J.D"),
         ("/skip", "skip", "prefer not to say"),
+        ("Quintessa", "skip", "Quintessa"),  # an unusual name is not a refusal
+        ("Nope", "deny", "prefer not to say"),
+        ("no gracias", "deny", "prefer not to say"),
+        ("i'd rather keep that private", "skip", "prefer not to say"),
         ("i'd rather not say", "contact_details", "prefer not to say"),
         # The rest of the details in the same message are not part of the name.
         ("Tom, 571 555 0143, evenings", "contact_details", "Tom"),
