@@ -101,6 +101,8 @@ REQUEST_SLOTS = [CONSENT, NAME, PHONE, TIME, SMS_NUMBER_DECLINED]
 # A name or a time can be any words, even "stop" or "bye"; only these
 # questions interrupt them (emergencies are the form's ignored_intents).
 HAND_OFFS = {"ask_admissions", "ask_overdose_signs"}
+# "If I say yes, what do you keep?" is no yes: asked at any of these questions, it is answered first.
+PRIVACY_QUESTION = "ask_data_kept"
 FREE_TEXT = {NAME, TIME}
 UNCLEAR_ANSWERS = {
     CONSENT: answers.NO,
@@ -317,7 +319,7 @@ class ValidateCallbackForm(CountingValidation):
         if declines_a_call(text, intent):
             # The form ends; action_submit_callback cancels any earlier request too.
             return [SlotSet(CONSENT, CANCELLED), *(SlotSet(s, None) for s in (NAME, PHONE, TIME))]
-        if slot in FREE_TEXT and intent in HAND_OFFS:
+        if intent == PRIVACY_QUESTION or (slot in FREE_TEXT and intent in HAND_OFFS):
             return self.not_an_answer(
                 slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=True
             )

@@ -10,7 +10,7 @@ third time in a row (actions/form_validation.py).
 """
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,8 +19,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import corrections
 from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values, is_question
+from actions.callback import PRIVACY_QUESTION
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import follow_up_answers, parse_answer
+from actions.privacy import retention
 from actions.questions import (
     ALL_QUESTIONS,
     SELF_EXPLAINING,
@@ -28,7 +30,7 @@ from actions.questions import (
     says_something,
     screening_questions,
 )
-from actions.subject import SELF, changed_subject, subject_of
+from actions.subject import SELF, changed_subject, subject_change_ends, subject_of
 
 FORM = "screening_form"
 SUBJECT = "screening_for"
@@ -38,6 +40,7 @@ LIST_QUESTIONS = {"twitch_location", "twitch_timing", "opioid_names", "benzo_nam
 HAND_OFFS = {
     "stop_screening", "goodbye", "start_over", "ask_admissions", "request_callback",
     "ask_overdose_signs", "faq", "ask_what_is", "why_ask", "bot_challenge", "start_screening",
+    PRIVACY_QUESTION,
 }  # fmt: skip
 # Naming a substance of a class says the person uses it.
 SUBSTANCE_QUESTIONS = {
@@ -87,12 +90,6 @@ def denied_uses(
 
 
 SENTENCE_BREAK = re.compile(r"[.,!;]")
-
-
-def says_more_than_yes_or_no(answer: Any) -> bool:
-    """An answer with content: a place, a time, a name ("his arms and legs")."""
-    values = answer if isinstance(answer, list) else [answer]
-    return answer is not None and not set(values) & {YES, NO, NOT_SURE, SKIPPED}
 
 
 def faq_answer(tracker: Tracker) -> Optional[str]:
@@ -222,6 +219,15 @@ LEADING_YES_OR_NO = re.compile(
 )
 
 
+def after(cut: int, text: str, entities: List[Dict[str, Any]]) -> Tuple[str, List[Dict[str, Any]]]:
+    """The text from `cut` on, with the entities found in it."""
+    return text[cut:], [
+        {**e, "start": e["start"] - cut, "end": e["end"] - cut}
+        for e in entities
+        if e.get("start", 0) >= cut
+    ]
+
+
 def told_in_passing(
     question: str, text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
 ) -> Dict[str, Any]:
@@ -230,15 +236,15 @@ def told_in_passing(
     "they raised my dose". A yes or no that answers the open question says nothing here."""
     if not any(e.get("entity") in SUBSTANCE_QUESTIONS for e in entities):
         return {}
-    cut = len(LEADING_YES_OR_NO.match(text).group(0))  # type: ignore[union-attr]
-    rest = [{**e, "start": e["start"] - cut, "end": e["end"] - cut} for e in entities]
+    leading = LEADING_YES_OR_NO.match(text)
+    rest_text, rest = after(leading.end() if leading else 0, text, entities)
     told: Dict[str, Any] = {}
     for detail in PASSING_DETAILS:
         if detail == question or answers.get(detail) is not None:
             continue
         if detail not in screening_questions({**answers, **told}):
             continue
-        value = parse_answer(detail, text[cut:], rest, None)
+        value = parse_answer(detail, rest_text, rest, None)
         if detail == "opioid_dose_change" and LONG_AGO.search(text.lower()):
             continue
         if value in (YES, NO) or says_something(value):
@@ -354,11 +360,14 @@ class ValidateScreeningForm(CountingValidation):
             events.append(SlotSet(SUBJECT, subject_of(text)))
         subject = changed_subject(text)
         if subject and subject != (answers.get(SUBJECT) or SELF):
-            # "not me, my son": the open question is asked again, about him,
-            # unless the message answers it too ("not me, my buddy. his legs").
-            answer = parse_answer(question, text, entities, None)
-            content = answer if says_more_than_yes_or_no(answer) else None  # "not me" is no "no"
-            return [SlotSet(SUBJECT, subject), SlotSet(question, content)]
+            # "not me, my son": the open question is asked again, about him, unless the
+            # rest of the message answers it ("Not me, my son. No opioids that I know of").
+            events.append(SlotSet(SUBJECT, subject))
+            answers[SUBJECT] = subject
+            text, entities = after(subject_change_ends(text), text, entities)
+            intent = None  # the intent was read from the whole message, "not me" included
+            if not text.strip(" .,!?"):
+                return events + [SlotSet(question, None)]
 
         previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
         if previous and corrections.wants_to_go_back(text):
@@ -381,9 +390,7 @@ class ValidateScreeningForm(CountingValidation):
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied, **told}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
-            question_back = faq_answer(tracker)
-            if question_back:  # it answers and asks: both count
-                dispatcher.utter_message(response=question_back)
+            self.answer_question_back(dispatcher, tracker)
             answers[question] = answer
             to_ask = screening_questions(answers)
             told = {
@@ -403,6 +410,16 @@ class ValidateScreeningForm(CountingValidation):
             hand_off=not fixed and intent in HAND_OFFS,
             quiet=bool(fixed or implied),
         )
+
+    @staticmethod
+    def answer_question_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """A message that answers and asks ("a few weeks. who sees this?"): both count."""
+        if intent_of(tracker) == PRIVACY_QUESTION:
+            dispatcher.utter_message(response="utter_data_kept", **retention())
+            return
+        question_back = faq_answer(tracker)
+        if question_back:
+            dispatcher.utter_message(response=question_back)
 
     @staticmethod
     def corrected(

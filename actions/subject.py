@@ -112,3 +112,22 @@ def changed_subject(text: str) -> Optional[str]:
     if _NOT_ME.search(lowered):
         return subject_of(lowered.split("not", 1)[-1]) or subject_of(lowered) or "they"
     return None
+
+
+# Clauses of a message: "Not me, my son. No opioids that I know of" has three.
+_CLAUSE = re.compile(r"[^.,;!?]+[.,;!?]*")
+# A clause that only names who it is about: "my son", "its for my husband".
+_NAMING_ONLY = 4
+
+
+def subject_change_ends(text: str) -> int:
+    """Where the words that correct who it is about end: after "Not me, my son."
+    in "Not me, my son. No opioids that I know of"."""
+    said = fold_accents(text.lower())
+    end = max((m.end() for p in (_ABOUT_ME, _NOT_ME) for m in p.finditer(said)), default=0)
+    for clause in _CLAUSE.finditer(said, end):
+        naming = clause.group(0)
+        if len(_TOKEN.findall(naming)) > _NAMING_ONLY or not subject_of(naming):
+            break
+        end = clause.end()
+    return end

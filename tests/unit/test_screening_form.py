@@ -118,6 +118,22 @@ async def test_an_answer_that_also_asks_gets_both_taken_and_answered() -> None:
     assert said_ == ["utter_faq/withdrawal"] and not rejected
 
 
+async def test_an_answer_with_a_privacy_question_gets_both_taken_and_answered() -> None:
+    slots, said_, rejected = await validate(
+        reading("a few weeks. who sees this chat?", "twitch_duration", intent="ask_data_kept",
+                slots={"twitching": YES})
+    )  # fmt: skip
+    assert slots["twitch_duration"] == "weeks"
+    assert said_ == ["utter_data_kept"] and not rejected
+
+
+async def test_a_privacy_question_alone_steps_aside_for_its_answer() -> None:
+    slots, said_, rejected = await validate(
+        reading("is this confidential?", "opioid_use", intent="ask_data_kept")
+    )
+    assert rejected and slots["opioid_use"] is None and said_ == []
+
+
 async def test_an_answer_read_as_a_question_back_with_no_question_in_it_is_only_an_answer() -> None:
     # "a while" once got the FAQ answer about mixing substances with it.
     tracker_ = reading("a while", "twitch_duration", intent="faq", slots={"twitching": YES})
@@ -437,6 +453,23 @@ async def test_a_correction_of_who_it_is_about_can_answer_the_question_too() -> 
     )
     assert slots["screening_for"] == "he"
     assert sorted(slots["twitch_location"]) == ["arms", "legs"]
+
+
+@pytest.mark.parametrize(
+    "text, question, answer",
+    [
+        ("Not me, my son. No opioids that I know of", "opioid_use", NO),
+        ("its my husband not me. no he doesnt do pills", "opioid_use", NO),
+        ("its me not my friend. at night mostly", "twitch_timing", ["falling_asleep"]),
+    ],
+)
+async def test_the_rest_of_a_message_correcting_who_it_is_about_answers_the_question(
+    text: str, question: str, answer: Any
+) -> None:
+    slots, _, rejected = await validate(
+        reading(text, question, intent="deny", slots={"twitching": YES})
+    )
+    assert slots[question] == answer and not rejected
 
 
 async def test_the_yes_that_starts_the_screening_answers_no_question() -> None:
