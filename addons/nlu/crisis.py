@@ -76,7 +76,7 @@ DEFAULT_LEXICON = "data/lexicon/crisis.yml"
 LEXICON_FILE = "crisis.json"
 BACKSTOP_KEY = "crisis_backstop"
 DEMOTED = "model_emergency_not_confirmed"
-SCOPES = ("overlap", "clause")
+SCOPES = ("overlap", "clause", "message")
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Span:
 class Veto:
     """How a veto cancels: its scope, whether it tells the past, and for which intents."""
 
-    scope: str  # "overlap" or "clause"
+    scope: str  # "overlap", "clause" or "message"
     past: bool  # the past or recovery: never cancels what is happening now
     intents: FrozenSet[str]
 
@@ -318,6 +318,10 @@ class Reading:
             return False
         if veto.scope == "overlap":
             return veto_span.start < match.end and match.start < veto_span.end
+        if veto.scope == "message":  # help is with the person, unless asked about
+            return not any(
+                t.lower_ in ("?", "yet") for t in self.doc[veto_span.end : veto_span.end + 2]
+            )
         if veto.past and lasting:
             return False  # no memory hides a present danger
         if veto.past and match.name.startswith("part:"):

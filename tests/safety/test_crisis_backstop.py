@@ -371,6 +371,27 @@ def test_no_sign_or_a_past_one_after_an_emergency_is_no_new_one(
     assert (pipeline.process(after, model=("inform", 0.9)).get(INTENT) or {})["name"] == "inform"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gave him the narcan. hes waking up now. paramedics here",
+        "paramedics are here, hes still not really breathing",
+        "ya llegaron los paramedicos, le dieron narcan",
+    ],
+)
+def test_help_with_the_person_is_no_new_emergency(pipeline: Pipeline, text: str) -> None:
+    after = Message(data={TEXT: text, "metadata": {AFTER_AN_EMERGENCY: True}})
+    read = pipeline.process(after, model=("help_arrived", 0.8)).get(INTENT) or {}
+    assert read["name"] == "help_arrived"
+
+
+@pytest.mark.parametrize(
+    "text", ["is the ambulance here yet? hes not breathing", "ambulance is coming hes not breathing"]
+)
+def test_help_asked_about_or_on_its_way_is_not_there_yet(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.intent(text) == "emergency_overdose"
+
+
 # --- What the backstop does to the model's answer --------------------------------
 def test_it_overrides_the_model_and_says_so(pipeline: Pipeline) -> None:
     message = pipeline.parse("he wont wake up", model=("inform", 0.97))
