@@ -62,6 +62,7 @@ class Situation:
     benzos_prescribed_only: bool  # the benzos are all prescribed
     heavy_drinking: bool  # 4+ drinks most days, or not said clearly
     drinks: bool  # heavy or binge drinking
+    drinks_some: bool  # drinking in their own words, heavy or not ("a glass of wine")
     alcohol_stopped: bool
     gabapentinoids: bool
     stimulants: bool
@@ -129,6 +130,7 @@ def situation(answers: Mapping[str, Any], words: Sequence[str] = ()) -> Situatio
         benzos_prescribed_only=benzos and answers.get("benzo_prescribed") == YES,
         heavy_drinking=heavy,
         drinks=heavy or alcohol == BINGE,
+        drinks_some=heavy or alcohol == BINGE or "drinking" in said,
         alcohol_stopped=heavy and (stopped == YES or stopped in MAYBE),
         gabapentinoids="gabapentin" in others or "pregabalin" in others or "pregabalin" in said,
         stimulants=bool(others & STIMULANTS),
@@ -274,9 +276,9 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_mixing", True,
-        "Opioids (now or unclear) with benzos (now or unclear) or with any heavy or binge "
-        "drinking (or unclear), unless one of the next two fits.",
-        lambda s: s.opioids and (s.benzos or s.drinks)
+        "Opioids (now or unclear) with benzos (now or unclear) or with any drinking (heavy, "
+        "binge or unclear, or named in their own words), unless one of the next two fits.",
+        lambda s: s.opioids and (s.benzos or s.drinks_some)
         and not (_mixing_prescribed(s) or _mixing_after_drinking(s)),
     ),
     Block(
@@ -311,8 +313,9 @@ BLOCKS: List[Block] = [
     ),
     Block(
         "utter_explain_benzos_with_alcohol", True,
-        "Benzos with heavy or binge drinking, without opioids.",
-        lambda s: s.benzos and s.drinks and not s.opioids,
+        "Benzos with any drinking (heavy, binge or unclear, or named in their own words, "
+        "\"a glass of wine at night\"), without opioids.",
+        lambda s: s.benzos and s.drinks_some and not s.opioids,
     ),
     Block(
         "utter_explain_withdrawal_twitching", True,

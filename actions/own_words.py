@@ -44,11 +44,19 @@ CUES: Dict[str, re.Pattern] = {
         r"(?:carcel|bote|penal|prision|rehab\w*|desintoxicacion|centro)"
         r"|encerrad[oa]|limpi[oa] (?:desde|por)|reca(?:i|io|ida)\w*)\b"
     ),
+    # Any drinking, heavy or not ("2-3 glasses of wine every night"); not drinking
+    # given up ("quit drinking in 2019").
+    "drinking": re.compile(
+        r"(?<!quit )(?<!stopped )(?<!dejo de )"
+        r"\b(?:drinks|drinking|drinker|alcohol|booze|wine|beers?|liquor|vodka|whiske?y|tequila"
+        r"|rum|cocktails?|cervezas?|chelas?|vino|licor|tragos?|copas?|pisto)\b"
+    ),
     "pregabalin": re.compile(r"\b(?:pregabalin|lyrica)\b"),
     "kratom": re.compile(r"\bkratom\b"),
 }
 NEGATION = re.compile(
-    r"\b(?:not|never|no|isn'?t|aren'?t|wasn'?t|dont|don'?t|no longer)\W+(?:\w+\W+){0,2}$"
+    r"\b(?:not|never|no|ni|nada|isn'?t|aren'?t|wasn'?t|dont|don'?t|doesn'?t|didn'?t|no longer)"
+    r"\W+(?:\w+\W+){0,2}$"
 )
 ASKED_BACK = re.compile(r"\s*\?")
 MORE_INTENT = "more"

@@ -202,6 +202,14 @@ CASES = [
     Case("benzos-with-heavy-drinking", {**benzos("lorazepam"), **alcohol(YES, NO)},
          must=("never safe", "can cause seizures"), must_not=("stop breathing",),
          common=True),
+    # Not heavy drinking, but drinking: with benzos it is still never safe.
+    Case("benzos-with-wine-every-night", {**benzos("clonazepam"), **alcohol(NO)},
+         words=("shes 60, takes klonopin and has 2-3 glasses of wine every night",),
+         must=("never safe",)),
+    Case("benzos-after-quitting-drinking", {**benzos("diazepam"), **alcohol(NO)},
+         words=("i quit drinking in 2019",), must_not=("never safe",)),
+    Case("opioids-with-a-few-beers", {**opioids("oxycodone", prescribed=NO), **alcohol(NO)},
+         words=("i have a few beers on weekends",), must=("never safe",)),
     Case("benzos-with-binge-drinking", {**benzos("diazepam"), **alcohol("binge")},
          must=("never safe",), common=True),
     # Clonazepam prescribed for the jerks: doctors do use it (N1e); keep taking it.
