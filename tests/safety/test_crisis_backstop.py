@@ -386,7 +386,8 @@ def test_help_with_the_person_is_no_new_emergency(pipeline: Pipeline, text: str)
 
 
 @pytest.mark.parametrize(
-    "text", ["is the ambulance here yet? hes not breathing", "ambulance is coming hes not breathing"]
+    "text",
+    ["is the ambulance here yet? hes not breathing", "ambulance is coming hes not breathing"],
 )
 def test_help_asked_about_or_on_its_way_is_not_there_yet(pipeline: Pipeline, text: str) -> None:
     assert pipeline.intent(text) == "emergency_overdose"
