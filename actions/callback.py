@@ -112,6 +112,10 @@ UNCLEAR_ANSWERS = {
 }
 
 
+# Digits as a number is typed: at least 11 of them with spaces, dots, dashes or brackets.
+NUMBER_RUN = re.compile(r"\d(?:[\s().-]*\d){10,14}")
+
+
 def region() -> str:
     """The region for numbers typed without a country code (CALLBACK_REGION, default US)."""
     return (os.environ.get("CALLBACK_REGION") or DEFAULT_REGION).upper()
@@ -123,7 +127,17 @@ def e164(text: Any) -> Optional[str]:
     A matcher rather than a plain parse: a parse reads letters as keypad digits,
     so "617-555-0123 please" would become another number.
     """
-    for match in phonenumbers.PhoneNumberMatcher(str(text or ""), region()):
+    text = str(text or "")
+    found = first_number(text)
+    run = NUMBER_RUN.search(text)
+    if found is None and run and run.group()[0] not in "01":
+        # "52 55 1234 5678": a country code typed without its "+".
+        found = first_number(f"{text[: run.start()]}+{text[run.start() :]}")
+    return found
+
+
+def first_number(text: str) -> Optional[str]:
+    for match in phonenumbers.PhoneNumberMatcher(text, region()):
         return str(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
     return None
 

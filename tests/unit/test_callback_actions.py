@@ -111,6 +111,9 @@ async def submit(t: Tracker) -> Tuple[Dict[str, Any], List[Optional[str]]]:
         ("(617) 555 0123", "+16175550123"),
         ("my number is 617.555.0123", "+16175550123"),
         ("+44 20 7946 0958", "+442079460958"),
+        # A country code typed without its "+": Mexico, El Salvador.
+        ("mi numero es 52 55 1234 5678", "+525512345678"),
+        ("503 7123 4567", "+50371234567"),
         ("555-1234", None),
         ("12", None),
         ("tomorrow", None),
