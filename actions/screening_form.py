@@ -42,6 +42,13 @@ HAND_OFFS = {
     "ask_overdose_signs", "faq", "ask_what_is", "why_ask", "bot_challenge", "start_screening",
     PRIVACY_QUESTION,
 }  # fmt: skip
+# Starting over loses every answer, so it takes the words that say so: "all over"
+# at the timing question was read as "start over".
+START_OVER_WORDS = re.compile(
+    r"\b(?:restart\w*|reset\w*|start\w*|begin\w*|redo|do over|from the top|from scratch|"
+    r"new (?:chat|conversation)|empez\w*|reinici\w*|principio|inicio|de cero|cuenta nueva)\b",
+    re.I,
+)
 # Naming a substance of a class says the person uses it.
 SUBSTANCE_QUESTIONS = {
     "opioid": ("opioid_use", "opioid_names"),
@@ -355,6 +362,8 @@ class ValidateScreeningForm(CountingValidation):
         text = str(tracker.latest_message.get("text") or "")
         entities = tracker.latest_message.get("entities") or []
         intent = intent_of(tracker)
+        if intent == "start_over" and not START_OVER_WORDS.search(text):
+            intent = None
         events: List[EventType] = []
         if question == "twitching" and not answers.get(SUBJECT) and subject_of(text):
             events.append(SlotSet(SUBJECT, subject_of(text)))

@@ -217,6 +217,19 @@ async def test_a_hand_off_that_answers_nothing_steps_aside(text: str, intent: st
     assert said_ == []
 
 
+async def test_start_over_needs_words_that_say_so() -> None:
+    # "all over" at the timing question once restarted the whole screening.
+    slots, said_, rejected = await validate(
+        reading("all over", "twitch_timing", intent="start_over", slots={"twitching": YES})
+    )
+    assert not rejected and slots["twitch_timing"] is None
+    assert said_ == ["utter_help_twitch_timing"]
+    _, _, rejected = await validate(
+        reading("can we start over", "twitch_timing", intent="start_over", slots={"twitching": YES})
+    )
+    assert rejected
+
+
 async def test_a_question_back_after_two_asks_moves_on_too() -> None:
     slots, _, rejected = await validate(
         reading("will my insurance find out", "benzo_use", "faq", asks=2)
