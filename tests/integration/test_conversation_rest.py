@@ -157,6 +157,23 @@ def test_questions_in_the_middle_are_answered_and_the_same_question_comes_back(
     assert says(person.says("no"), "utter_ask_alcohol_heavy")
 
 
+def test_an_answer_with_a_question_back_is_kept_and_both_are_answered(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "yes", "my legs")
+    reply = person.says("at night. is this confidential?")
+    assert says(reply, "utter_data_kept") and says(reply, "utter_ask_twitch_duration")
+    assert person.slot("twitch_timing") == ["falling_asleep"]
+    reply = person.says("a few weeks. do yall do suboxone")
+    assert says(reply, "utter_faq/treatments") and says(reply, "utter_ask_opioid_use")
+
+
+def test_all_over_at_the_timing_question_starts_nothing_over(assistant: Any) -> None:
+    person = Person(assistant)
+    person.answers("hi", "yes", "yes my legs")
+    reply = person.says("all over")
+    assert says(reply, "utter_help_twitch_timing") and person.slot("twitching") == "yes"
+
+
 def test_a_stopped_screening_resumes_where_it_left_off(assistant: Any) -> None:
     person = Person(assistant)
     person.answers("hi", "yes", "no", "no")

@@ -9,7 +9,10 @@ time, and the answer must be followed by the way on (utter_after_emergency).
 The same is done with tests/safety/near_misses.yml: at most 2% of those may
 get an emergency answer. Each set is run twice, over REST and over signed SMS
 (the Twilio webhook, SMS variants): the point rotates with the message's
-place in the set, so every point is reached on both channels.
+place in the set, so every point is reached on both channels. The first
+person at each point on each channel talks their way there; the others start
+from a copy of that conversation (the HTTP API's tracker events), then send
+their message through the channel like anyone else.
 
 The answers are recognised by their text in domain/responses (web variants
 over REST, SMS variants over SMS, slots filled), so the wording can change
@@ -241,6 +244,9 @@ class People:
         self.local = threading.local()
         self.clients: List[Assistant] = []
         self.lock = threading.Lock()
+        # Per point: the events of a conversation that got there.
+        self.there: Dict[str, List[Dict[str, Any]]] = {}
+        self.getting_there = {point.name: threading.Lock() for point in POINTS}
 
     def client(self) -> Assistant:
         if not hasattr(self.local, "client"):
@@ -250,6 +256,20 @@ class People:
         return self.local.client
 
     def reach(self, person: Conversation, point: Point) -> List[str]:
+        """Gets the person to the point: a copy of the first conversation that got
+        there, or the way there. The last reply if they did not get there."""
+        if not point.steps:
+            return []
+        with self.getting_there[point.name]:
+            if point.name not in self.there:
+                missed = self.walk(person, point)
+                if not missed:
+                    self.there[point.name] = self.client().tracker(person.sender)["events"]
+                return missed
+        self.client().replace_events(person.sender, self.there[point.name])
+        return []
+
+    def walk(self, person: Conversation, point: Point) -> List[str]:
         """Says what gets the person to the point; the last reply if they did
         not get there (empty if they did)."""
         before: List[str] = []

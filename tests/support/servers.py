@@ -323,6 +323,16 @@ class Assistant:
         tracker: Dict[str, Any] = response.json()
         return tracker
 
+    def replace_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
+        """Sets the conversation to these events (the HTTP API; needs the token)."""
+        response = self.session.put(
+            f"{self.base_url}/conversations/{quote(sender, safe='')}/tracker/events",
+            params={"token": self.token} if self.token else None,
+            json=events,
+            timeout=self.timeout,
+        )
+        response.raise_for_status()
+
     def close(self) -> None:
         self.session.close()
 
