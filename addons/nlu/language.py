@@ -9,7 +9,8 @@ was, so the conversation keeps its language. What says it, strongest first:
 1. A choice typed in a short message: "español", "english please" (`choices`).
 2. An emergency message that lingua (offline language identification) is
    fairly sure about: its answer must be in the words the person used.
-3. Any other message of at least `min_words` words that lingua is very sure about.
+3. Any other message of at least `min_words` words that lingua is very sure
+   about, or that has enough of a language's function words.
 4. The page's language (`metadata.language`, the widget's customData), which
    the web chat channel passes only with a conversation's first message.
 
@@ -103,14 +104,19 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             "min_words": 3,
             "min_confidence_other": 0.9,
             # Typed choices: {language: [phrases]}, matched in messages of at
-            # most `max_choice_words` words, accents folded.
+            # most `max_choice_words` words, accents folded; `requests` the same
+            # in messages of at most `max_request_words` ("actually mejor en
+            # español, mi ingles no es tan bueno").
             "choices": {},
             "max_choice_words": 4,
+            "requests": {},
+            "max_request_words": 12,
             # An emergency in words lingua is unsure of ("le doy la naloxona?" is
             # 0.96 English to it) is in a language when it has at least
             # `min_function_words` of that language's `function_words`, or when
             # the crisis pattern that caught it is one of that language's
-            # (named "<code>_...": "es_kill_myself").
+            # (named "<code>_...": "es_kill_myself"). Any other message lingua
+            # is unsure of needs one more ("hola tengo brincos en el cuerpo").
             "function_words": {},
             "min_function_words": 2,
         }
@@ -153,35 +159,46 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         return self.sure_enough(self.leaning(text))
 
     def chosen(self, text: str) -> Optional[str]:
-        """The language a short message asks for: "en español", "english please"."""
+        """The language a message asks for: "en español", "english please"."""
         words = _WORDS.findall(fold_accents(text.lower()))
-        if not words or len(words) > self.component_config["max_choice_words"]:
-            return None
         said = f" {' '.join(words)} "
+        config = self.component_config
         # The longest phrase wins: "no hablo ingles" over "ingles".
         found = [
             (len(phrase), str(code))
-            for code, phrases in self.component_config["choices"].items()
+            for kind, limit in (("choices", "max_choice_words"), ("requests", "max_request_words"))
+            if 0 < len(words) <= config[limit]
+            for code, phrases in config[kind].items()
             for phrase in phrases
             if f" {phrase} " in said
         ]
         return max(found)[1] if found else None
+
+    def function_word_language(
+        self, text: str, leaning: Optional[str], more: int = 0
+    ) -> Optional[str]:
+        """The language whose function words the text has enough of: `min_function_words`
+        (one fewer when lingua leans that way), plus `more`."""
+        words = _WORDS.findall(fold_accents(text.lower()))
+        for code, function_words in self.component_config["function_words"].items():
+            said = sum(word in function_words for word in words)
+            needed = self.component_config["min_function_words"] + more - (leaning == code)
+            if said >= needed:
+                return str(code)
+        return None
 
     def emergency_language(
         self, message: Message, leaning: Optional[str]
     ) -> Optional[Tuple[str, float]]:
         """An emergency's language from its crisis pattern or its function words (one
         is enough when lingua leans that way: "me tome el frasco entero")."""
-        text = message.get(TEXT) or ""
         pattern = str((message.get(BACKSTOP_KEY) or {}).get("pattern") or "")
         group = pattern.rsplit(":", 1)[-1]
-        words = _WORDS.findall(fold_accents(text.lower()))
-        for code, function_words in self.component_config["function_words"].items():
-            said = sum(word in function_words for word in words)
-            needed = 1 if leaning == code else self.component_config["min_function_words"]
-            if group.startswith(f"{code}_") or said >= needed:
+        for code in self.component_config["function_words"]:
+            if group.startswith(f"{code}_"):
                 return str(code), 1.0
-        return None
+        code = self.function_word_language(message.get(TEXT) or "", leaning)
+        return (code, 1.0) if code else None
 
     def _is_emergency(self, message: Message) -> bool:
         intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
@@ -210,9 +227,12 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
         else:
             words = without_entities(text, message.get(ENTITIES) or [])
             if len(_WORDS.findall(words)) >= self.component_config["min_words"]:
-                found = self.language_of(words)
-                if found and found[1] >= self.component_config["min_confidence_other"]:
-                    return found
+                lingua = self.leaning(words)
+                if lingua and lingua[1] >= self.component_config["min_confidence_other"]:
+                    return lingua
+                code = self.function_word_language(words, lingua[0] if lingua else None, 1)
+                if code:
+                    return code, 1.0
         page = (message.get(METADATA) or {}).get(ENTITY)
         if page in self.component_config["languages"]:
             return str(page), 1.0

@@ -203,7 +203,7 @@ def test_a_failure_never_loses_the_message(
     def broken(text: str) -> None:
         raise RuntimeError("lingua failed")
 
-    monkeypatch.setattr(component, "language_of", broken)
+    monkeypatch.setattr(component, "leaning", broken)
     message = processed(component, "mi hijo no respira", "emergency_overdose")
     assert message.get(INTENT) == {"name": "emergency_overdose"}
 
@@ -216,3 +216,31 @@ def test_an_emergency_caught_by_a_spanish_pattern_is_spanish(component: Language
     )  # fmt: skip
     component.process([message])
     assert [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY] == ["es"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Short Spanish lingua is unsure of: three Spanish function words say it.
+        ("hola tengo brincos en el cuerpo", "es"),
+        ("ando bien malillo, tengo twitching en las piernas bien feo", "es"),
+        # Asked for in a longer message.
+        ("actually mejor en español, mi ingles no es tan bueno", "es"),
+        ("valium, a veces. no se ingles", "es"),
+        # English stays English.
+        ("my legs jerk at night and i take xanax", None),
+        ("i take my meds in the morning", None),
+    ],
+)
+def test_a_conversation_in_english_turns_spanish_only_when_the_words_say_so(
+    component: LanguageDetector, text: str, expected: Optional[str]
+) -> None:
+    assert said(component, text, "inform", "en") == expected
+
+
+def test_a_spanish_button_payload_keeps_the_conversation_spanish(
+    component: LanguageDetector,
+) -> None:
+    # "Menos o ya no" by SMS sends its payload: once English words that turned the
+    # conversation English.
+    assert said(component, "lo deje o lo reduje hace poco", "inform", "es") is None
