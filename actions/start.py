@@ -21,6 +21,8 @@ from actions.subject import subject_of
 ASK = "utter_ask_start"
 # Answers to questions back: they come between the asks without ending them.
 QUESTION_BACK_ANSWERS = ("utter_faq", "utter_what_is", "utter_what_are", "utter_opening")
+# A change of language starts the count again: the question was not understood before.
+LANGUAGE_ANSWERS = ("utter_faq/spanish", "utter_faq/english")
 
 
 def times_asked_in_a_row(tracker: Tracker, passing: Tuple[str, ...] = ()) -> int:
@@ -31,6 +33,8 @@ def times_asked_in_a_row(tracker: Tracker, passing: Tuple[str, ...] = ()) -> int
         if event.get("event") != "bot":
             continue
         name = str((event.get("metadata") or {}).get("utter_action") or "")
+        if name in LANGUAGE_ANSWERS:
+            break
         if name in (ASK, "utter_help_start"):
             asked += name == ASK
         elif not (passing and name.startswith(passing)):

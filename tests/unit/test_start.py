@@ -81,7 +81,7 @@ async def test_the_opening_question_is_not_asked_a_third_time_around_questions_b
 
 
 async def test_an_unclear_answer_after_two_asks_around_a_question_back_gives_the_number() -> None:
-    faq = {"event": "bot", "metadata": {"utter_action": "utter_faq/spanish"}}
+    faq = {"event": "bot", "metadata": {"utter_action": "utter_faq/judged"}}
     ask = {"event": "bot", "metadata": {"utter_action": "utter_ask_start"}}
     text = "gracias, voy a llamar al SAMHSA"
     events = [faq, ask, faq, ask, {"event": "user", "text": text}]
@@ -89,3 +89,17 @@ async def test_an_unclear_answer_after_two_asks_around_a_question_back_gives_the
     tracker = Tracker("t", {}, message, events, False, None, {}, "action_listen")
     said, events = await read(tracker)
     assert said == ["utter_admissions_contact", "utter_start_later"] and events == []
+
+
+async def test_a_change_of_language_asks_the_opening_question_again() -> None:
+    # "no entiendo ingles", then "español": once the number, with no question asked in Spanish.
+    from actions.start import ActionAskStartAgain
+
+    events = [
+        {"event": "bot", "metadata": {"utter_action": name}}
+        for name in ("utter_ask_start", "utter_faq/spanish", "utter_ask_start", "utter_faq/spanish")
+    ]
+    tracker = Tracker("t", {}, {"text": "espanol"}, events, False, None, None, "x")
+    dispatcher = CollectingDispatcher()
+    await ActionAskStartAgain().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_ask_start"]
