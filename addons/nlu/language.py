@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 ENTITY = "language"
 # The conversation's language so far, in the metadata (addons/patches/conversation_context.py).
 CONVERSATION_LANGUAGE = "conversation_language"
+OFFERED_PAYLOADS = "offered_payloads"
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -213,8 +214,10 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
     def said_language(self, message: Message) -> Optional[Tuple[str, float]]:
         """The language the message says it is in, and how sure that is."""
         text = message.get(TEXT) or ""
-        if not text.strip():
-            return None
+        if not text.strip() or text.strip() in (message.get(METADATA) or {}).get(
+            OFFERED_PAYLOADS, ()
+        ):
+            return None  # a button's payload is in no one's words
         chosen = self.chosen(text)
         if chosen:
             return chosen, 1.0

@@ -11,16 +11,20 @@ which has the conversation, adds to the message's metadata:
 - `conversation_language`, the `language` slot: LanguageDetector names a
   message's language only when it differs from the conversation's, so that
   the slot changes only when the person changes language.
+- `offered_payloads`, the payloads of the buttons the bot's last turn offered: a
+  button chosen sends its payload ("stopped or cut back lately" behind "Menos o
+  ya no"), which says nothing about the person's language.
 """
 
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons.nlu.crisis import AFTER_AN_EMERGENCY
-from addons.nlu.language import CONVERSATION_LANGUAGE
+from addons.nlu.language import CONVERSATION_LANGUAGE, OFFERED_PAYLOADS
 from storage.names import LANGUAGE_SLOT
 
 EMERGENCY_SLOT = "emergency_answer_shown"
@@ -35,7 +39,22 @@ def context(tracker: DialogueStateTracker) -> dict:
         marks[AFTER_AN_EMERGENCY] = True
     if tracker.get_slot(LANGUAGE_SLOT):
         marks[CONVERSATION_LANGUAGE] = tracker.get_slot(LANGUAGE_SLOT)
+    offered = offered_payloads(tracker)
+    if offered:
+        marks[OFFERED_PAYLOADS] = offered
     return marks
+
+
+def offered_payloads(tracker: DialogueStateTracker) -> List[str]:
+    """The payloads of the buttons in the bot's messages since the person last wrote."""
+    payloads: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            buttons = event.data.get("buttons") or []
+            payloads += [str(b["payload"]) for b in buttons if b.get("payload")]
+    return payloads
 
 
 async def parse_message(

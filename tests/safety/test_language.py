@@ -238,9 +238,12 @@ def test_a_conversation_in_english_turns_spanish_only_when_the_words_say_so(
     assert said(component, text, "inform", "en") == expected
 
 
-def test_a_spanish_button_payload_keeps_the_conversation_spanish(
-    component: LanguageDetector,
-) -> None:
-    # "Menos o ya no" by SMS sends its payload: once English words that turned the
-    # conversation English.
-    assert said(component, "lo deje o lo reduje hace poco", "inform", "es") is None
+def test_a_button_payload_says_nothing_about_the_language(component: LanguageDetector) -> None:
+    # "Menos o ya no" sends its payload, "stopped or cut back lately": once it turned a
+    # Spanish conversation English.
+    payload = "stopped or cut back lately"
+    metadata = {"conversation_language": "es", "offered_payloads": ["/affirm", payload]}
+    message = Message(data={TEXT: payload, INTENT: {"name": "inform"}, "metadata": metadata})
+    component.process([message])
+    assert not [e for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY]
+    assert said(component, payload, "inform", "es") == "en"  # typed, it is English
