@@ -215,6 +215,9 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "que es una sobredosis",
         "he's up now and eating breakfast",
         "i won't be around next week, we're visiting my sister",
+        "quiero acabar con todo esto de las drogas",
+        "ya no aguanto el dolor de espalda",
+        "tiene muchas pastillas de la presion",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -368,6 +371,20 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         ("no tengo narcan!! que hago", "emergency_calling"),
         ("i dont have narcan what do i do", "emergency_calling"),
         ("ight i hit him w the narcan hes up now, pissed but up", "emergency_overdose"),
+        (
+            "me acaba de mandar un text que dice que ya se cansó de todo, que perdón por todo, "
+            "y no me contesta el phone",
+            "emergency_suicide",
+        ),
+        (
+            "me da miedo que se haga algo, tiene muchas pastillas en su casa. que hago??",
+            "emergency_suicide",
+        ),
+        (
+            "la verdad ya no aguanto, tengo aqui un frasco de pastillas y estoy pensando en "
+            "tomarmelas todas y acabar con todo",
+            "emergency_suicide",
+        ),
         ("se puso rigido y esta temblando", "emergency_seizure"),
         ("debo llamar una ambulancia?", "emergency_ask_911"),
         ("tomo tachas y esta ardiendo", "emergency_stimulant"),
