@@ -63,6 +63,16 @@ NEGATED = re.compile(
     r"\b(?:no|not|never|none|without|dont|don'?t|doesnt|doesn'?t|didnt|didn'?t|isnt|isn'?t|"
     r"aint|ain'?t|wont|won'?t|cant|can'?t|nah)\W+(?:\w+\W+){0,2}$"
 )
+# "do yall do suboxone?", "ustedes dan metadona?": what the center offers, not what
+# the person takes.
+ASKS_WHAT_IS_OFFERED = re.compile(
+    r"\b(?:do|does|can|could|will|would)\s+(?:you|yall|y'all|u|ya|you guys|they)\b"
+    r"|\b(?:ustedes|dan|tienen|ofrecen|hacen)\b",
+    re.I,
+)
+# "do you think my xanax is causing this?" still says the person takes it.
+FIRST_PERSON = re.compile(r"\b(?:my|i|im|i'm|ive|mi|mis|tomo|uso)\b", re.I)
+CLAUSE_END = re.compile(r"[.!?;\n]")
 # Class words ("opioids", "benzos") name no substance: "she doesn't take opioids".
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 # Never prescribed: a "no" that need not be asked.
@@ -132,6 +142,17 @@ def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List
     return list(dict.fromkeys(warnings))
 
 
+def asks_what_is_offered(clause: str) -> bool:
+    return bool(ASKS_WHAT_IS_OFFERED.search(clause)) and not FIRST_PERSON.search(clause)
+
+
+def clause_of(text: str, at: int) -> str:
+    """The clause of the text around a position: from the last break before it to the next."""
+    start = max((m.end() for m in CLAUSE_END.finditer(text, 0, at)), default=0)
+    end = CLAUSE_END.search(text, at)
+    return text[start : end.start() if end else len(text)]
+
+
 def implied_answers(
     text: str, entities: List[Dict[str, Any]], answers: Dict[str, Any]
 ) -> Dict[str, Any]:
@@ -148,6 +169,7 @@ def implied_answers(
             if e.get("entity") == entity_type
             and e.get("value") not in CLASS_WORDS
             and not NEGATED.search(text[: e.get("start", 0)].lower())
+            and not asks_what_is_offered(clause_of(text, e.get("start", 0)))
         ]
         if not found:
             continue

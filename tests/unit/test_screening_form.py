@@ -441,6 +441,20 @@ def test_a_class_word_in_a_denial_discloses_nothing() -> None:
 
 
 @pytest.mark.parametrize(
+    "text, name, told",
+    [
+        ("a few weeks. do yall do suboxone", "suboxone", False),
+        ("ustedes dan metadona?", "metadona", False),
+        ("do you think my xanax is causing this?", "xanax", True),
+        ("can you help me get off my methadone", "methadone", True),
+    ],
+)
+def test_asking_what_the_center_offers_is_no_disclosure(text: str, name: str, told: bool) -> None:
+    found = [entity("opioid", "buprenorphine", name, text.index(name))]
+    assert bool(implied_answers(text, found, {})) == told
+
+
+@pytest.mark.parametrize(
     "text, before, after",
     [
         ("not me, my SON", None, "he"),
