@@ -163,7 +163,7 @@ def test_an_answer_with_a_question_back_is_kept_and_both_are_answered(assistant:
     reply = person.says("at night. is this confidential?")
     assert says(reply, "utter_data_kept") and says(reply, "utter_ask_twitch_duration")
     assert person.slot("twitch_timing") == ["falling_asleep"]
-    reply = person.says("a few weeks. do yall do suboxone")
+    reply = person.says("a few weeks. do you do suboxone?")
     assert says(reply, "utter_faq/treatments") and says(reply, "utter_ask_opioid_use")
 
 
