@@ -20,7 +20,7 @@ without touching this test. A language is told by the variant: one with the
 condition `language: es` is Spanish.
 
 Run with -s to see the figures per kind, language, point and channel, and how
-many emergencies only the crisis backstop (addons/nlu/crisis.py) caught.
+each message that went wrong was read (intent, crisis backstop pattern).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ ANSWER_OF_KIND = {
 }
 AFTER_EMERGENCY = "utter_after_emergency"
 BACKSTOP_KEY = "crisis_backstop"
-DEMOTED = "model_emergency_not_confirmed"
 MAX_FALSE_ALARM_RATE = 0.02
 WORKERS = 4
 SMS = "sms"
@@ -301,9 +300,11 @@ class People:
             outcome.answered, outcome.answered_language = found
             rest = reply if self.channel == SMS else reply[1:]
             outcome.followed_up = any(self.reader.says(m, AFTER_EMERGENCY) for m in rest)
-        latest = self.client().tracker(person.sender).get("latest_message") or {}
-        outcome.intent = (latest.get("intent") or {}).get("name")
-        outcome.backstop = latest.get(BACKSTOP_KEY)
+        if outcome.answered != kind or (kind and outcome.answered_language != language):
+            # How it was read, for the report of what went wrong.
+            latest = self.client().tracker(person.sender).get("latest_message") or {}
+            outcome.intent = (latest.get("intent") or {}).get("name")
+            outcome.backstop = latest.get(BACKSTOP_KEY)
         return outcome
 
     def run(self, items: Sequence[Dict[str, Any]]) -> List[Outcome]:
@@ -373,8 +374,6 @@ def report_emergencies(outcomes: Sequence[Outcome]) -> None:
         + rates(outcomes, lambda o: str(o.kind), lambda o: o.answered is not None)
     )
     print_not_reached(outcomes)
-    by_backstop = [o for o in right if o.backstop and o.backstop["pattern"] != DEMOTED]
-    print(f"  caught by the crisis backstop where the model alone missed: {len(by_backstop)}")
     for outcome in outcomes:
         if not outcome.right:
             print(f"  FAILED: {describe(outcome)}")
@@ -382,7 +381,6 @@ def report_emergencies(outcomes: Sequence[Outcome]) -> None:
 
 def report_near_misses(outcomes: Sequence[Outcome]) -> None:
     alarms = [o for o in outcomes if o.answered is not None]
-    overruled = [o for o in outcomes if o.backstop and o.backstop["pattern"] == DEMOTED]
     print(
         f"\n{outcomes[0].channel.upper()}: {len(alarms)} of {len(outcomes)} near misses got an "
         f"emergency answer (false-alarm rate {len(alarms) / len(outcomes):.1%}; "
@@ -396,7 +394,6 @@ def report_near_misses(outcomes: Sequence[Outcome]) -> None:
         "  false alarms by point: "
         + rates(outcomes, lambda o: o.point, lambda o: o.answered is not None)
     )
-    print(f"  model emergencies overruled by the backstop: {len(overruled)}")
     print_not_reached(outcomes)
     for outcome in alarms:
         print(f"  false alarm: {describe(outcome)}")
