@@ -11,7 +11,8 @@ It runs after the intent classifiers, on the lower-cased message.
   reading of a more urgent emergency (earlier in `priority`) kept instead.
 - Vetoes (figures of speech, negations, questions, the past, recovery) cancel
   only what they cover: an `overlap` veto its own words, a `clause` veto its
-  clause. A past or recovery veto (`kind: past`) never cancels a present
+  clause, a `message` veto the whole message (help already with the person,
+  unless followed by "?" or "yet"). A past or recovery veto (`kind: past`) never cancels a present
   danger sign ("he used to use, hes not breathing"), anything in a clause
   that says it is happening now ("clean since march, used tonight"), or a
   part about what was taken or stopped (`timeless`: "quit drinking last week,
