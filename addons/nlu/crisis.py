@@ -25,7 +25,8 @@ It runs after the intent classifiers, on the lower-cased message.
 - An emergency the model predicted on its own, with no pattern behind it, is
   kept when the model is sure (``confirm_model_emergency``) and the vetoes do
   not cover it: either there is none, or a present danger sign stands in the
-  message (a sign pattern or part, not told in the past, not vetoed).
+  message (a sign pattern or part, not told in the past, not vetoed); and the
+  message has a part the lexicon's `model_needs` asks for that intent.
   Otherwise the model's best non-emergency intent is used: the patterns
   catch the emergencies, and the model alone mostly over-reads words like
   "seizure" or "overdose" in questions, denials and memories.
@@ -172,6 +173,14 @@ class CrisisLexicon:
         for name, intents in self.yields.items():
             if intents - set(self.priority):
                 raise ValueError(f"crisis lexicon: {name} yields to unknown intents")
+        # What a model reading with no pattern behind it must have in the message.
+        self.model_needs: Dict[str, FrozenSet[str]] = {
+            intent: frozenset(f"part:{part}" for part in parts)
+            for intent, parts in (data.get("model_needs") or {}).items()
+        }
+        unknown = {part for parts in self.model_needs.values() for part in parts} - named
+        if unknown or set(self.model_needs) - set(self.priority):
+            raise ValueError(f"crisis lexicon: `model_needs` names unknown parts {sorted(unknown)}")
         if data.get("now"):
             self._now.add("now", data["now"])
         for group, veto in (data.get("vetoes") or {}).items():
@@ -237,6 +246,19 @@ class CrisisLexicon:
         if not found:
             return None
         return min(found, key=lambda match: self.rank(match.intent))
+
+    def lacks_what_the_model_needs(self, doc: Doc, intent: str) -> bool:
+        """Whether a model-only reading of `intent` misses every part it needs
+        ("jerks when startled" read as withdrawal, with nothing stopped)."""
+        needed = self.model_needs.get(intent)
+        if not needed:
+            return False
+        reading = Reading(self, doc)
+        return not any(
+            reading.stands(span, intent)
+            for span in self.spans(self._parts, doc)
+            if span.name in needed
+        )
 
     def vetoes_cover(self, doc: Doc, intent: str) -> bool:
         """Whether vetoes cancel an emergency the model read alone, with no pattern.
@@ -478,8 +500,10 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
 
     def _model_is_sure(self, doc: Doc, model: Dict[str, Any]) -> bool:
         confidence = model.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        intent = str(model.get(INTENT_NAME_KEY))
         return confidence >= self.component_config["confirm_model_emergency"] and not (
-            self.lexicon.vetoes_cover(doc, str(model.get(INTENT_NAME_KEY)))
+            self.lexicon.vetoes_cover(doc, intent)
+            or self.lexicon.lacks_what_the_model_needs(doc, intent)
         )
 
     def _best_other_intent(self, message: Message) -> Optional[Tuple[str, float]]:
