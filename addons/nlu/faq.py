@@ -5,16 +5,27 @@ domain/responses/faq.yml). Rasa runs it on every message, but its answer is read
 only when the message's intent is `faq` (Rasa's retrieval action and
 actions/screening_form.py); on the other messages it took about a sixth of each
 reply's time. Training is Rasa's own.
+
+The answers about stopping a substance follow the substance the message names
+(the lexicon's entities): the model alone mixed them up ("what if i stop my
+klonopin cold turkey" got the answer about stopping drinking).
 """
 
-from typing import List
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.selectors.response_selector import ResponseSelector
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from rasa.shared.nlu.training_data.message import Message
 
 EMERGENCY_PREFIX = "emergency_"
+STOP_ANSWER_FOR = {
+    "opioid": "faq/stop_opioids",
+    "benzodiazepine": "faq/stop_benzos",
+    "alcohol": "faq/stop_drinking",
+}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -24,6 +35,8 @@ class FaqResponseSelector(ResponseSelector):
     def process(self, messages: List[Message]) -> List[Message]:
         asking = [m for m in messages if self._asks_a_question_back(m)]
         super().process(asking)
+        for message in asking:
+            self._fit_stop_answer(message)
         return messages
 
     def _asks_a_question_back(self, message: Message) -> bool:
@@ -32,3 +45,26 @@ class FaqResponseSelector(ResponseSelector):
         next intent of the ranking, which may be the question back."""
         intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY))
         return intent == self.retrieval_intent or intent.startswith(EMERGENCY_PREFIX)
+
+    def _fit_stop_answer(self, message: Message) -> None:
+        """A stopping answer about the one kind of substance the message names."""
+        selected: Optional[Dict[str, Any]] = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(
+            self.retrieval_intent
+        )
+        if not selected:
+            return
+        chosen = selected["response"]["intent_response_key"]
+        named = {
+            STOP_ANSWER_FOR[entity["entity"]]
+            for entity in message.get(ENTITIES) or []
+            if entity.get("entity") in STOP_ANSWER_FOR
+        }
+        if chosen not in STOP_ANSWER_FOR.values() or len(named) != 1 or chosen in named:
+            return
+        (fitting,) = named
+        template = intent_response_key_to_template_key(fitting)
+        selected["response"].update(
+            intent_response_key=fitting,
+            utter_action=template,
+            responses=self.responses.get(template, selected["response"]["responses"]),
+        )
