@@ -54,6 +54,10 @@ DURATION_LABEL = "duration"
 MIN_FUZZY_LENGTH = 5
 # Context rules allow at most this many gap words ("popped half a bar").
 MAX_GAP_WORDS = 2
+# Plurals are made of forms this long or longer ("percs" is listed, "oxys" too).
+MIN_PLURAL_STEM = 4
+# Plurals that name something else.
+NOT_PLURALS = frozenset({"chivas"})
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -287,6 +291,25 @@ class SubstanceLexicon:
             "substance",
         )
 
+    def plurals(self, substance: Substance) -> List[str]:
+        """Spanish and English plurals of one-word forms ("oxicodonas", "xanaxes",
+        "tramadoles"), unless that spelling is a form, an everyday word, or
+        another drink ("chivas": a whisky)."""
+        taken = {normalise(form) for s in self.substances for form in s.surface_forms}
+        found = []
+        for form in map(normalise, substance.surface_forms):
+            if not form.isalpha() or len(form) < MIN_PLURAL_STEM or form.endswith("s"):
+                continue
+            endings = ("s",) if form[-1] in "aeiou" else ("s", "es")
+            found += [
+                plural
+                for plural in (form + ending for ending in endings)
+                if plural not in taken
+                and plural not in self.common_words
+                and plural not in NOT_PLURALS
+            ]
+        return list(dict.fromkeys(found))
+
     def typo_matcher(self) -> TypoMatcher:
         """The fuzzy matcher over names and brands (see Substance.fuzzy_forms)."""
         # Context-only words must never slip in through fuzzy matching.
@@ -364,7 +387,9 @@ def ruler_patterns(substances: SubstanceLexicon, twitching: TwitchingLexicon) ->
     patterns = [
         pattern
         for s in substances.substances
-        for pattern in _patterns(s.entity_label, s.name, s.surface_forms, s.in_context)
+        for pattern in _patterns(
+            s.entity_label, s.name, [*s.surface_forms, *substances.plurals(s)], s.in_context
+        )
     ]
     patterns += _group_patterns(BODY_PART_LABEL, twitching.body_parts)
     patterns += _group_patterns(TIMING_LABEL, twitching.timings)
