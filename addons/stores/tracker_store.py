@@ -140,7 +140,7 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         remembered = self._recent.pop(sender_id, None)
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
+            new_events = self._new_events(session, tracker, remembered)
             if erases_conversation(new_events):
                 erased = self._delete_rows(session, sender_id)
                 logger.info("A conversation was deleted on request (%d stored events).", erased)
@@ -156,6 +156,15 @@ class ConfiguredSQLTrackerStore(SQLTrackerStore):
         if remembered is not None and self._grown_here(remembered, tracker, new_events):
             newest_stored = newest if newest is not None else remembered.stamp[0]
             self._remember(sender_id, (newest_stored, remembered.stamp[1] + len(rows)), tracker)
+
+    def _new_events(
+        self, session: Any, tracker: DialogueStateTracker, remembered: Optional[Remembered]
+    ) -> List[Event]:
+        """The events not stored yet: past the remembered ones when this is the tracker
+        read or saved here (no query), else past the stored count (Rasa's way)."""
+        if remembered is not None and remembered.tracker is tracker:
+            return list(tracker.events)[remembered.length :]
+        return list(self._additional_events(session, tracker))
 
     @staticmethod
     def _grown_here(

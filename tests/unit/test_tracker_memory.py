@@ -72,6 +72,20 @@ def test_turns_saved_here_read_back_as_the_database_holds_them(url: str) -> None
     assert events_of(tracker) == events_of(read(new_store()))
 
 
+def test_a_turn_saved_twice_stores_each_event_once(url: str) -> None:
+    # Rasa saves after reading the message and again after the bot's actions.
+    store = new_store()
+    tracker = started(store)
+    tracker.update(UserUttered("my legs", {"name": "inform", "confidence": 1.0}))
+    asyncio.run(store.save(tracker))
+    tracker.update(BotUttered("When do they happen?"))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    stored = read(new_store())
+    assert texts_of(stored) == ["hello", "my legs"]
+    assert events_of(stored) == events_of(tracker)
+
+
 def test_turns_saved_by_another_server_are_read(url: str) -> None:
     here, there = new_store(), new_store()
     started(here)
