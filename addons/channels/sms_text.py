@@ -5,6 +5,7 @@ payloads are never shown. Responses have `channel: twilio` variants where the we
 text is too long (domain/responses/).
 """
 
+import unicodedata
 from typing import Any, Dict, Iterable, List, Optional
 
 from twilio.twiml.messaging_response import MessagingResponse
@@ -32,9 +33,20 @@ _LOOKALIKES = {
 
 
 def to_gsm7(text: str) -> str:
-    """`text` with look-alikes replaced and anything else outside GSM-7 dropped."""
-    text = "".join(_LOOKALIKES.get(c, c) for c in text)
-    return "".join(c for c in text if c in GSM_BASIC or c in GSM_EXTENSION)
+    """`text` with look-alikes replaced, letters whose accent GSM-7 lacks written
+    without it ("días" -> "dias"; é, ñ and ü are GSM-7), anything else dropped.
+
+    So a Spanish web text that has no SMS variant is sent with its accents on
+    the web and without the missing ones by SMS, as the SMS variants are written.
+    """
+    return "".join(_gsm7_char(_LOOKALIKES.get(c, c)) for c in text)
+
+
+def _gsm7_char(char: str) -> str:
+    if all(c in GSM_BASIC or c in GSM_EXTENSION for c in char):
+        return char
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if base in GSM_BASIC else ""
 
 
 async def choices_line(

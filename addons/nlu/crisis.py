@@ -178,9 +178,9 @@ class CrisisLexicon:
             intent: frozenset(f"part:{part}" for part in parts)
             for intent, parts in (data.get("model_needs") or {}).items()
         }
-        unknown = {part for parts in self.model_needs.values() for part in parts} - named
-        if unknown or set(self.model_needs) - set(self.priority):
-            raise ValueError(f"crisis lexicon: `model_needs` names unknown parts {sorted(unknown)}")
+        needed = {part for parts in self.model_needs.values() for part in parts}
+        if needed - named or set(self.model_needs) - set(self.priority):
+            raise ValueError(f"crisis lexicon: `model_needs` names unknown parts {sorted(needed)}")
         if data.get("now"):
             self._now.add("now", data["now"])
         for group, veto in (data.get("vetoes") or {}).items():

@@ -17,8 +17,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY
-from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 
 EMERGENCY_PREFIX = "emergency_"
 STOP_ANSWER_FOR = {
@@ -48,9 +48,9 @@ class FaqResponseSelector(ResponseSelector):
 
     def _fit_stop_answer(self, message: Message) -> None:
         """A stopping answer about the one kind of substance the message names."""
-        selected: Optional[Dict[str, Any]] = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(
-            self.retrieval_intent
-        )
+        selected: Optional[Dict[str, Any]] = (
+            message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        ).get(self.retrieval_intent)
         if not selected:
             return
         chosen = selected["response"]["intent_response_key"]

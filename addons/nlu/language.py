@@ -17,6 +17,9 @@ was, so the conversation keeps its language. What says it, strongest first:
 Only a change is named: a message in the conversation's language so far (in
 the metadata, from addons/patches/conversation_context.py; English until set)
 gets no entity, except an emergency, whose answer is chosen from its own words.
+A conversation in Spanish turns English only by 1, 2 or 4: people who write
+Spanish often answer in English words ("only on weekends, like 6 beers"), and
+the Spanish start question says how to ask for English.
 
 lingua holds only the configured languages' models, loaded when the component
 is created (not on import, not on the first message).
@@ -227,7 +230,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             found = self.emergency_language(message, leaning) or self.sure_enough(lingua)
             if found:
                 return found
-        else:
+        elif self.conversation_language(message) == self.component_config["languages"][0]:
             words = without_entities(text, message.get(ENTITIES) or [])
             if len(_WORDS.findall(words)) >= self.component_config["min_words"]:
                 lingua = self.leaning(words)

@@ -310,7 +310,7 @@ def test_a_whole_screening_in_spanish_on_a_phone(phone: Page, demo_page: str) ->
     expect(phone.locator("div.rw-reply", has_text="Sí, empecemos")).to_be_visible()
     assert says_in_spanish(bot_text(phone), "utter_opening")
     choose(phone, "Sí, empecemos", "sobre los espasmos")
-    choose(phone, "Si", "En qué parte los nota")
+    choose(phone, "Sí", "En qué parte los nota")
     phone.locator("div.rw-reply", has_text="Piernas").tap()  # a button, by touch
     bot_says(phone, "Cuándo le pasan")
     phone.locator(INPUT).focus()  # a tap leaves the focus on the page, not in the text box

@@ -100,7 +100,6 @@ def test_what_lingua_is_not_sure_of_leaves_the_language_as_it_was(
     [
         ("tengo espasmos en las piernas", "es"),
         ("mi hijo toma pastillas para el dolor", "es"),
-        ("my legs keep jerking at night", "en"),
         # Short answers say nothing: the conversation keeps its language.
         ("si", None),
         ("no", None),
@@ -246,4 +245,21 @@ def test_a_button_payload_says_nothing_about_the_language(component: LanguageDet
     message = Message(data={TEXT: payload, INTENT: {"name": "inform"}, "metadata": metadata})
     component.process([message])
     assert not [e for e in message.get(ENTITIES) or [] if e["entity"] == ENTITY]
-    assert said(component, payload, "inform", "es") == "en"  # typed, it is English
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # English words in a Spanish conversation: the person may just mix them.
+        ("only on weekends, like 6 beers", None),
+        ("my legs keep jerking at night", None),
+        ("stopped or cut back lately", None),
+        # Asking for English.
+        ("english please", "en"),
+        ("can we do this in english", "en"),
+    ],
+)
+def test_a_conversation_in_spanish_turns_english_only_when_asked(
+    component: LanguageDetector, text: str, expected: Optional[str]
+) -> None:
+    assert said(component, text, "inform", "es") == expected

@@ -11,7 +11,7 @@ def test_the_last_turns_button_payloads_language_and_emergency_go_with_the_next_
     tracker = DialogueStateTracker.from_events(
         "someone",
         [
-            BotUttered("¿Usa opioides?", {"buttons": [{"title": "Si", "payload": "/affirm"}]}),
+            BotUttered("¿Usa opioides?", {"buttons": [{"title": "Sí", "payload": "/affirm"}]}),
             UserUttered("si"),
             SlotSet("language", "es"),
             SlotSet("emergency_answer_shown", True),

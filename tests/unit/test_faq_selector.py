@@ -49,9 +49,10 @@ def test_the_answer_stays_when_it_fits_or_several_kinds_are_named() -> None:
     assert selected("faq/stop_benzos", ["benzodiazepine"])["intent_response_key"] == (
         "faq/stop_benzos"
     )
-    assert selected("faq/stop_drinking", ["alcohol", "benzodiazepine"])[
-        "intent_response_key"
-    ] == "faq/stop_drinking"
+    assert (
+        selected("faq/stop_drinking", ["alcohol", "benzodiazepine"])["intent_response_key"]
+        == "faq/stop_drinking"
+    )
     assert selected("faq/stop_drinking", [])["intent_response_key"] == "faq/stop_drinking"
 
 
