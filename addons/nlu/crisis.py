@@ -180,7 +180,9 @@ class CrisisLexicon:
         }
         needed = {part for parts in self.model_needs.values() for part in parts}
         if needed - named or set(self.model_needs) - set(self.priority):
-            raise ValueError(f"crisis lexicon: `model_needs` names unknown parts {sorted(needed)}")
+            raise ValueError(
+                f"crisis lexicon: `model_needs` names unknown parts {sorted(needed - named)}"
+            )
         if data.get("now"):
             self._now.add("now", data["now"])
         for group, veto in (data.get("vetoes") or {}).items():
