@@ -231,6 +231,9 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "si, xanax de 2mg que me receto el psiquiatra. el año pasado los deje de cantazo y me "
         "dio una convulsion, por eso ahora los tomo igualito",
         "my gun is in the safe, i dont use it",
+        "my man been noddin out n jerkin. he do blues n drink henny. wat do i do",
+        "hola, no uso drogas ni tomo, pero cuando me estoy quedando dormida me da un brinco todo "
+        "el cuerpo. es normal?",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
