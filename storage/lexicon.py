@@ -286,6 +286,9 @@ class SubstanceLexicon:
     def __init__(self, substances: Sequence[Substance], common_words: Iterable[str] = ()) -> None:
         self.substances: Tuple[Substance, ...] = tuple(substances)
         self.common_words: FrozenSet[str] = frozenset(normalise(word) for word in common_words)
+        self.forms: FrozenSet[str] = frozenset(
+            normalise(form) for s in self.substances for form in s.surface_forms
+        )
         _index_forms(
             ((form, s.name) for s in self.substances for form in s.surface_forms),
             "substance",
@@ -295,7 +298,6 @@ class SubstanceLexicon:
         """Spanish and English plurals of one-word forms ("oxicodonas", "xanaxes",
         "tramadoles"), unless that spelling is a form, an everyday word, or
         another drink ("chivas": a whisky)."""
-        taken = {normalise(form) for s in self.substances for form in s.surface_forms}
         found = []
         for form in map(normalise, substance.surface_forms):
             if not form.isalpha() or len(form) < MIN_PLURAL_STEM or form.endswith("s"):
@@ -304,7 +306,7 @@ class SubstanceLexicon:
             found += [
                 plural
                 for plural in (form + ending for ending in endings)
-                if plural not in taken
+                if plural not in self.forms
                 and plural not in self.common_words
                 and plural not in NOT_PLURALS
             ]
