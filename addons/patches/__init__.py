@@ -25,8 +25,9 @@ install() also makes the check of the action server's answers cheaper
 (response_schema.py), so that custom actions answer well within the timeout,
 and makes Rasa choose the response variant written for the most of the
 conversation's slots (response_variants.py: Spanish and about a son), and
-passes the conversation's context to the NLU (conversation_context.py), and
-sends the action server the conversation since its last restart (action_request.py).
+passes the conversation's context to the NLU (conversation_context.py),
+sends the action server the conversation since its last restart (action_request.py),
+and reads the trained model's domain once at start-up (domain_load.py).
 """
 
 import asyncio
@@ -43,7 +44,13 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.exceptions import RasaException
 
-from addons.patches import action_request, conversation_context, response_schema, response_variants
+from addons.patches import (
+    action_request,
+    conversation_context,
+    domain_load,
+    response_schema,
+    response_variants,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -172,4 +179,5 @@ def install() -> None:
     response_variants.install()
     conversation_context.install()
     action_request.install()
+    domain_load.install()
     MessageProcessor._run_action = _run_action_or_apologise

@@ -21,12 +21,10 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
-from rasa.model import get_latest_model
 
 from actions.parsers import parse_answer
 
 NLU_TESTS = Path(__file__).resolve().parent
-MODELS = NLU_TESTS.parents[1] / "models"
 GATE = "answers_gate.yml"
 GATES = {GATE: 600}  # each gate's minimum size
 STUDIED = ("answers_dev.yml", "answers_fresh.yml", "answers_study3.yml")
@@ -42,13 +40,8 @@ def same(found: Any, expected: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def agent() -> Any:
-    model = get_latest_model(str(MODELS))
-    if model is None:
-        pytest.fail(f"no trained model in {MODELS}: make test trains one first")
-    from rasa.core.agent import Agent
-
-    return Agent.load(model)
+def agent(trained_agent: Any) -> Any:
+    return trained_agent
 
 
 def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:

@@ -13,7 +13,6 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
-from rasa.model import get_latest_model
 
 ROOT = Path(__file__).resolve().parents[2]
 RESPONSES = sorted((ROOT / "domain").rglob("*.yml"))
@@ -40,13 +39,8 @@ BUTTONS = intent_buttons()
 
 
 @pytest.fixture(scope="module")
-def parsed() -> Dict[str, Dict[str, Any]]:
-    model = get_latest_model(str(ROOT / "models"))
-    if model is None:
-        pytest.skip("no trained model in models/: run `rasa train` first")
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(model)
+def parsed(trained_agent: Any) -> Dict[str, Dict[str, Any]]:
+    agent = trained_agent
 
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {title: await agent.parse_message(title) for title, _ in BUTTONS}

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Set, Tuple
 
 import pytest
-from rasa.model import get_latest_model
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU_TESTS = ROOT / "tests" / "nlu"
 TRAINING_DIR = ROOT / "data" / "nlu"
-MODELS = ROOT / "models"
 
 SUBSTANCE_CLASSES = {"opioid", "benzodiazepine", "alcohol", "other_substance"}
 MIN_MACRO_F1 = 0.95
@@ -88,17 +86,10 @@ def gated(request: pytest.FixtureRequest) -> List[Example]:
 
 
 @pytest.fixture(scope="module")
-def agent() -> Any:
-    model = get_latest_model(str(MODELS))
-    if model is None:
-        pytest.skip(f"no trained model in {MODELS}: run `rasa train` first")
-
-    from rasa.core.agent import Agent
-
+def agent(trained_agent: Any) -> Any:
     # The model carries its lexicon; its components' code is the installed
     # addons package (pip install -e .).
-    print(f"\nmodel: {model}")
-    return Agent.load(model)
+    return trained_agent
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,13 @@ then sends the emergency message. The first thing the assistant says back
 must be the emergency answer for that kind, in the message's language, every
 time, and the answer must be followed by the way on (utter_after_emergency).
 The same is done with tests/safety/near_misses.yml: at most 2% of those may
-get an emergency answer. Each set is run twice, over REST and over signed SMS
-(the Twilio webhook, SMS variants): the point rotates with the message's
-place in the set, so every point is reached on both channels. The first
+get an emergency answer. Each message is sent once, over REST or over signed
+SMS (the Twilio webhook, SMS variants): the channel alternates within each kind
+and language, and the point rotates with the message's place in the set, so
+every kind and language meets both channels and every point is reached on
+both. (Sending every message over both channels doubled the slowest test; the
+channels differ only in how they carry the text, which every kind and language
+still goes through.) The first
 person at each point on each channel talks their way there; the others start
 from a copy of that conversation (the HTTP API's tracker events), then send
 their message through the channel like anyone else.
@@ -65,6 +69,7 @@ MAX_FALSE_ALARM_RATE = 0.02
 WORKERS = 4
 SMS = "sms"
 REST = "rest"
+CHANNELS = (REST, SMS)
 
 # Answers that lead through every question of the screening, in order: the
 # answer at index i answers the question at index i.
@@ -313,12 +318,20 @@ class People:
             point = POINTS[index % len(POINTS)]
             return self.at(point, item["text"], item.get("kind"), item.get("lang", "en"))
 
+        mine = [pair for pair in enumerate(items) if channel_of(pair[0], items) == self.channel]
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            return list(pool.map(one, enumerate(items)))
+            return list(pool.map(one, mine))
 
     def close(self) -> None:
         for client in self.clients:
             client.close()
+
+
+def channel_of(index: int, items: Sequence[Dict[str, Any]]) -> str:
+    """The channel of the item at `index`: alternating within its kind and language."""
+    group = (items[index].get("kind"), items[index].get("lang", "en"))
+    rank = sum(1 for item in items[:index] if (item.get("kind"), item.get("lang", "en")) == group)
+    return CHANNELS[rank % len(CHANNELS)]
 
 
 def emergencies() -> List[Dict[str, Any]]:
@@ -399,7 +412,7 @@ def report_near_misses(outcomes: Sequence[Outcome]) -> None:
         print(f"  false alarm: {describe(outcome)}")
 
 
-@pytest.fixture(scope="module", params=[REST, SMS])
+@pytest.fixture(scope="module", params=CHANNELS)
 def people(request: pytest.FixtureRequest, assistant: Any) -> Iterator[People]:
     group = People(assistant, request.param)
     yield group
