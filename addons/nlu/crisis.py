@@ -70,6 +70,8 @@ from storage.lexicon import content_hash, project_path
 # Set in the message metadata by addons/patches/conversation_context.py when the
 # conversation has had an emergency answer.
 AFTER_AN_EMERGENCY = "after_an_emergency"
+# In after_an_emergency: the intent of the conversation's latest emergency.
+THE_SAME = "the_same"
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +152,7 @@ class CrisisLexicon:
             f"part:{part}": intent
             for part, intent in (data.get("after_an_emergency") or {}).items()
         }
-        if set(self.after_an_emergency.values()) - set(self.priority):
+        if set(self.after_an_emergency.values()) - {*self.priority, THE_SAME}:
             raise ValueError("crisis lexicon: after_an_emergency names an unknown intent")
         if set(self.after_an_emergency) - self.present_signs:
             raise ValueError(
@@ -231,20 +233,21 @@ class CrisisLexicon:
         kept = [match for match in live if not self.yields.get(match.pattern, set()) & standing]
         return min(kept or live, key=lambda match: self.rank(match.intent))
 
-    def find_sign(self, doc: Doc) -> Optional[CrisisMatch]:
+    def find_sign(self, doc: Doc, earlier: Any = None) -> Optional[CrisisMatch]:
         """A danger sign happening now, for a conversation that has had an emergency.
 
         "im getting really sleepy" is no emergency alone, but it is after "I took
-        some pills and my breathing is slow" (`after_an_emergency`).
+        some pills and my breathing is slow" (`after_an_emergency`). `earlier` is
+        that emergency's intent, for signs that repeat its answer ("nobody is here").
         """
         reading = Reading(self, doc)
-        found = [
-            CrisisMatch(self.after_an_emergency[span.name], f"{span.name}:after_an_emergency")
-            for span in self.spans(self._parts, doc)
-            if span.name in self.after_an_emergency
-            and reading.present(span)
-            and reading.stands(span, self.after_an_emergency[span.name])
-        ]
+        found = []
+        for span in self.spans(self._parts, doc):
+            intent = self.after_an_emergency.get(span.name)
+            if intent == THE_SAME:
+                intent = earlier if earlier in self.priority else None
+            if intent and reading.present(span) and reading.stands(span, intent):
+                found.append(CrisisMatch(intent, f"{span.name}:after_an_emergency"))
         if not found:
             return None
         return min(found, key=lambda match: self.rank(match.intent))
@@ -477,8 +480,9 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         model_intent = model.get(INTENT_NAME_KEY)
 
         match = self.lexicon.find(doc)
-        if match is None and (message.get(METADATA) or {}).get(AFTER_AN_EMERGENCY):
-            match = self.lexicon.find_sign(doc)
+        earlier = (message.get(METADATA) or {}).get(AFTER_AN_EMERGENCY)
+        if match is None and earlier:
+            match = self.lexicon.find_sign(doc, earlier)
         if match is not None:
             if model_intent != match.intent and not self._model_refines(doc, model, match):
                 self._set_intent(message, match.intent, 1.0, match.pattern, model_intent)

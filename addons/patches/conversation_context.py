@@ -4,9 +4,10 @@ The NLU reads one message, never the conversation. MessageProcessor.parse_messag
 which has the conversation, adds to the message's metadata:
 
 - `after_an_emergency`, once the conversation has had an emergency answer (the
-  slot emergency_answer_shown): "im getting really sleepy" alone can be
-  tiredness, but from someone just told to call 911 after taking pills it is an
-  overdose getting worse. CrisisBackstop then reads the signs listed under
+  slot emergency_answer_shown): the latest emergency intent. "im getting really
+  sleepy" alone can be tiredness, but from someone just told to call 911 after
+  taking pills it is an overdose getting worse, and "nobody is here" then needs
+  that answer again. CrisisBackstop then reads the signs listed under
   `after_an_emergency` in data/lexicon/crisis.yml.
 - `conversation_language`, the `language` slot: LanguageDetector names a
   message's language only when it differs from the conversation's, so that
@@ -28,6 +29,7 @@ from addons.nlu.language import CONVERSATION_LANGUAGE, OFFERED_PAYLOADS
 from storage.names import LANGUAGE_SLOT
 
 EMERGENCY_SLOT = "emergency_answer_shown"
+EMERGENCY_PREFIX = "emergency_"
 
 _rasa_parse_message = MessageProcessor.parse_message
 
@@ -36,13 +38,23 @@ def context(tracker: DialogueStateTracker) -> dict:
     """The metadata the conversation so far adds to its next message."""
     marks: dict = {}
     if tracker.get_slot(EMERGENCY_SLOT):
-        marks[AFTER_AN_EMERGENCY] = True
+        marks[AFTER_AN_EMERGENCY] = latest_emergency(tracker) or True
     if tracker.get_slot(LANGUAGE_SLOT):
         marks[CONVERSATION_LANGUAGE] = tracker.get_slot(LANGUAGE_SLOT)
     offered = offered_payloads(tracker)
     if offered:
         marks[OFFERED_PAYLOADS] = offered
     return marks
+
+
+def latest_emergency(tracker: DialogueStateTracker) -> Optional[str]:
+    """The intent of the person's latest emergency message, if any."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            intent = str((event.intent or {}).get("name") or "")
+            if intent.startswith(EMERGENCY_PREFIX):
+                return intent
+    return None
 
 
 def offered_payloads(tracker: DialogueStateTracker) -> List[str]:

@@ -36,4 +36,4 @@ def load_domain_provider(
 
 
 def install() -> None:
-    DomainProvider.load = classmethod(load_domain_provider)  # type: ignore[assignment]
+    DomainProvider.load = classmethod(load_domain_provider)

@@ -28,3 +28,16 @@ def test_the_last_turns_button_payloads_language_and_emergency_go_with_the_next_
 def test_a_turn_without_buttons_offers_none() -> None:
     tracker = DialogueStateTracker.from_events("someone", [UserUttered("hi"), BotUttered("Hello")])
     assert context(tracker) == {}
+
+
+def test_after_an_emergency_names_the_latest_one() -> None:
+    tracker = DialogueStateTracker.from_events(
+        "someone",
+        [
+            UserUttered("my friend took too much", intent={"name": "emergency_overdose"}),
+            SlotSet("emergency_answer_shown", True),
+            BotUttered("Call 911 now."),
+            UserUttered("ok", intent={"name": "affirm"}),
+        ],
+    )
+    assert context(tracker)["after_an_emergency"] == "emergency_overdose"
