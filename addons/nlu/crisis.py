@@ -16,7 +16,8 @@ It runs after the intent classifiers, on the lower-cased message.
   danger sign ("he used to use, hes not breathing"), anything in a clause
   that says it is happening now ("clean since march, used tonight"), or a
   part about what was taken or stopped (`timeless`: "quit drinking last week,
-  now he sees bugs"). A combination reads across clauses, and so does a past
+  now he sees bugs") unless the past veto is in its own clause ("years ago i
+  ran out for a few days"). A combination reads across clauses, and so does a past
   veto on its other parts; a sign part told in the past ("was hallucinating")
   does not count.
 - A pattern group or combination listed under `yields` gives way when one of
@@ -323,8 +324,7 @@ class Reading:
         if match.name.startswith("part:") and match.name in self.lexicon.present_signs:
             if not present:
                 return False  # a sign told in the past is no part of an emergency now
-        lasting = present or match.name in self.lexicon.timeless
-        return not any(self._cancels(veto, intent, match, lasting) for veto in self.vetoes)
+        return not any(self._cancels(veto, intent, match, present) for veto in self.vetoes)
 
     def present(self, match: Span) -> bool:
         """Whether a match is happening now: its clause says so, or it is a
@@ -340,7 +340,7 @@ class Reading:
             for i in near
         )
 
-    def _cancels(self, veto_span: Span, intent: str, match: Span, lasting: bool) -> bool:
+    def _cancels(self, veto_span: Span, intent: str, match: Span, present: bool) -> bool:
         veto = self.lexicon.vetoes[veto_span.name]
         if intent not in veto.intents:
             return False
@@ -350,10 +350,17 @@ class Reading:
             return not any(
                 t.lower_ in ("?", "yet") for t in self.doc[veto_span.end : veto_span.end + 2]
             )
-        if veto.past and lasting:
+        if veto.past and present:
             return False  # no memory hides a present danger
+        if veto.past and match.name in self.lexicon.timeless:
+            # Dated only by its own clause: "years ago i ran out for a few days",
+            # not by a memory elsewhere ("quit yesterday... had a seizure yrs back").
+            return self._same_clause(veto_span, match)
         if veto.past and match.name.startswith("part:"):
             return True  # a combination reads across clauses, and so does the past
+        return self._same_clause(veto_span, match)
+
+    def _same_clause(self, veto_span: Span, match: Span) -> bool:
         veto_clauses = {self.clauses[i] for i in range(veto_span.start, veto_span.end)}
         return self.clauses[match.start] in veto_clauses
 

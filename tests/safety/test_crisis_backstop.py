@@ -236,6 +236,9 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "el cuerpo. es normal?",
         "he took the rest of the bottle of wine last night and he is fine",
         "i dont care if i wake up late tomorrow",
+        "Yes the Klonopin, 1mg twice a day. My doctor wants me to taper. Years ago I ran out for "
+        "a few days and had a seizure, so I'm nervous.",
+        "Vicodin, from his dentist at first, now I don't know where he gets them",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
