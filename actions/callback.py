@@ -378,8 +378,10 @@ class ValidateCallbackForm(CountingValidation):
         if slot in (NAME, TIME) and number:
             # "wait wrong number, its 301-555-0138": the number again, corrected;
             # "Tom, 571 555 0143, evenings": the name, the number and the time.
+            # The question's own slot is set even when the message has none for it:
+            # the form's free-text mapping had filled it with the whole message.
             said = name_with_number(text, intent) if slot == NAME else time_said(text)
-            return {PHONE: number, **({slot: said} if said else {})}
+            return {PHONE: number, slot: said}
         if slot == NAME:
             return {NAME: name_answer(text, intent)}
         if slot == TIME:

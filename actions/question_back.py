@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 
 from actions.answers import is_question
 
-QUESTION_FOR_ADMISSIONS = "utter_question_for_admissions"
+QUESTION_FOR_ADMISSIONS = "utter_faq/for_admissions"
 # Said instead of the same "I didn't follow" a second time in a row: a way out, not a loop.
 UNCLEAR_AGAIN = "utter_unclear_again"
 

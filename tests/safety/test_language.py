@@ -257,6 +257,7 @@ def test_a_button_payload_says_nothing_about_the_language(component: LanguageDet
         # Asking for English.
         ("english please", "en"),
         ("can we do this in english", "en"),
+        ("actually can we do english, it's easier for me to type", "en"),
     ],
 )
 def test_a_conversation_in_spanish_turns_english_only_when_asked(

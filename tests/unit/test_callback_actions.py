@@ -269,12 +269,26 @@ async def test_a_good_number_after_a_bad_one_is_kept() -> None:
 async def test_a_number_corrected_at_the_time_question_replaces_the_first() -> None:
     asked_time = {**CONSENTED, "callback_name": "Sam", "callback_phone": "+13015550183",
                   "requested_slot": "callback_time"}  # fmt: skip
-    t = tracker("wait wrong number, its 301-555-0138", slots=asked_time)
+    t = tracker(
+        "wait wrong number, its 301-555-0138",
+        slots=asked_time,
+        candidates={"callback_time": "wait wrong number, its 301-555-0138"},
+    )
     slots, _ = await validate(t)
-    assert slots == {"callback_phone": "+13015550138"}  # the time is still to ask
+    # The time is still to ask: the whole message, filled by the free-text mapping, is no time.
+    assert slots == {"callback_phone": "+13015550138", "callback_time": None}
+    assert await next_question(t, slots) == "callback_time"
     t = tracker("its 301-555-0138, after 6pm", slots=asked_time)
     slots, _ = await validate(t)
     assert slots["callback_phone"] == "+13015550138" and slots["callback_time"] == "after 6pm"
+
+
+async def test_a_number_typed_for_the_name_is_no_name() -> None:
+    asked_name = {**CONSENTED, "requested_slot": "callback_name"}
+    typed = "It is the house phone, (508) 555 0163"
+    t = tracker(typed, slots=asked_name, candidates={"callback_name": typed})
+    slots, _ = await validate(t)
+    assert slots == {"callback_phone": "+15085550163", "callback_name": None}
 
 
 async def test_the_number_and_time_to_call_are_read_back_when_the_request_is_saved() -> None:

@@ -138,7 +138,7 @@ async def test_after_the_explanation_a_question_without_an_answer_is_answered_ho
         await ActionFollowUp().run(dispatcher, tracker, domain())
         return [m.get("response") for m in dispatcher.messages]
 
-    assert await said_to("could the moon be doing this?") == ["utter_question_for_admissions"]
+    assert await said_to("could the moon be doing this?") == ["utter_faq/for_admissions"]
     assert await said_to("purple monkey dishwasher") == ["utter_follow_up_unclear"]
 
 
@@ -169,7 +169,7 @@ async def test_the_same_i_didnt_follow_is_never_said_twice_in_a_row() -> None:
     assert await said(ActionFollowUp(), explained, ["zzz", "blah", "qwerty"]) == [
         ["utter_follow_up_unclear"], ["utter_unclear_again"], ["utter_follow_up_unclear"]]  # fmt: skip
     assert await said(ActionNotUnderstood(), {}, ["zzz", "he ok?", "why?", "blah"]) == [
-        ["utter_default"], ["utter_question_for_admissions"], ["utter_unclear_again"],
+        ["utter_default"], ["utter_faq/for_admissions"], ["utter_unclear_again"],
         ["utter_default"]]  # fmt: skip
     assert await said(ActionDefaultFallback(), {}, ["zzz", "blah"]) == [
         ["utter_default"], ["utter_unclear_again"]]  # fmt: skip

@@ -177,7 +177,7 @@ async def test_a_question_it_cannot_answer_gets_an_honest_answer_and_the_questio
             slots={"twitching": YES, "twitch_location": ["legs"]},
         )
     )
-    assert said_ == ["utter_question_for_admissions"] and not rejected
+    assert said_ == ["utter_faq/for_admissions"] and not rejected
     assert slots["twitch_timing"] is None and slots["requested_slot"] == "twitch_timing"
 
 
