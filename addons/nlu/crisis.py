@@ -16,8 +16,8 @@ It runs after the intent classifiers, on the lower-cased message.
   danger sign ("he used to use, hes not breathing"), anything in a clause
   that says it is happening now ("clean since march, used tonight"), or a
   part about what was taken or stopped (`timeless`: "quit drinking last week,
-  now he sees bugs") unless the past veto is in its own clause ("years ago i
-  ran out for a few days"). A combination reads across clauses, and so does a past
+  now he sees bugs"); a part that says when (`dated_in_clause`) is cancelled by
+  one in its own clause ("years ago i ran out for a few days"). A combination reads across clauses, and so does a past
   veto on its other parts; a sign part told in the past ("was hallucinating")
   does not count.
 - A pattern group or combination listed under `yields` gives way when one of
@@ -119,6 +119,9 @@ class CrisisLexicon:
         self.past_markers = frozenset(data.get("past_markers") or ())
         self.present_signs = frozenset(data.get("present_signs") or ())
         self.timeless = frozenset(f"part:{part}" for part in data.get("timeless") or ())
+        self.dated_in_clause = frozenset(
+            f"part:{part}" for part in data.get("dated_in_clause") or ()
+        )
         self.refined_by_model = frozenset(data.get("refined_by_model") or ())
         self._alone = {
             intent: frozenset(words) for intent, words in (data.get("alone") or {}).items()
@@ -160,7 +163,7 @@ class CrisisLexicon:
                 "crisis lexicon: after_an_emergency lists a part that is no present sign"
             )
         named = {*self._intent_of, *(f"part:{part}" for part in data.get("parts") or {})}
-        unknown = (self.present_signs | self.timeless) - named
+        unknown = (self.present_signs | self.timeless | self.dated_in_clause) - named
         if unknown:
             raise ValueError(f"crisis lexicon: no such pattern group or part: {sorted(unknown)}")
         # A pattern group or combination that gives way to other intents when
@@ -352,10 +355,12 @@ class Reading:
             )
         if veto.past and present:
             return False  # no memory hides a present danger
-        if veto.past and match.name in self.lexicon.timeless:
-            # Dated only by its own clause: "years ago i ran out for a few days",
-            # not by a memory elsewhere ("quit yesterday... had a seizure yrs back").
+        if veto.past and match.name in self.lexicon.dated_in_clause:
+            # "years ago i ran out for a few days": not recent; a memory in another
+            # clause does not date it ("quit yesterday... had a seizure yrs back").
             return self._same_clause(veto_span, match)
+        if veto.past and match.name in self.lexicon.timeless:
+            return False  # what was taken or stopped is told in the past anyway
         if veto.past and match.name.startswith("part:"):
             return True  # a combination reads across clauses, and so does the past
         return self._same_clause(veto_span, match)

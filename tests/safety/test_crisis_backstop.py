@@ -485,6 +485,11 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "tonight im going to do the whole bag",
             "emergency_suicide",
         ),
+        # "like i used to" dates nothing: the relapse at the old dose is now
+        (
+            "first time in six months and i did my usual dose like i used to",
+            "emergency_overdose_self",
+        ),
     ],
 )
 def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> None:
