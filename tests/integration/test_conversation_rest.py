@@ -208,6 +208,14 @@ def test_buttons_carry_their_payload_as_rasa_reads_it(assistant: Any) -> None:
     assert '/inform{"body_part": "legs"}' in payloads
 
 
+def test_no_one_there_after_an_emergency_answer_gets_the_emergency_again(assistant: Any) -> None:
+    person = Person(assistant)
+    first = person.says("my friend took a bunch of pills and wont wake up")
+    assert says(first, "utter_emergency_overdose")
+    reply = person.says("nobody is here. its just me")
+    assert says(reply, "utter_emergency_update") and not says(reply, "utter_help_arrived")
+
+
 def test_a_danger_sign_after_an_emergency_answer_is_an_emergency_on_its_own(
     assistant: Any,
 ) -> None:
