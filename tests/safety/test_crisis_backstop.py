@@ -239,6 +239,9 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "Yes the Klonopin, 1mg twice a day. My doctor wants me to taper. Years ago I ran out for "
         "a few days and had a seizure, so I'm nervous.",
         "Vicodin, from his dentist at first, now I don't know where he gets them",
+        "hola, hace dos años deje el xanax de golpe y me dio una convulsion, pero ahorita estoy "
+        "bien",
+        "se me olvido tomarme todas las pastillas ayer",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -485,6 +488,12 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "tonight im going to do the whole bag",
             "emergency_suicide",
         ),
+        (
+            "la neta ya no aguanto, estoy pensando en tomarme todas las pastillas de mi amá de "
+            "una vez y ya",
+            "emergency_suicide",
+        ),
+        ("mi hijo dejo el xanax hace dos semanas y le dio una convulsion", "emergency_seizure"),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -520,6 +529,8 @@ def test_a_danger_sign_after_an_emergency_is_one_alone(
         ("nobody is here. its just me", "emergency_overdose_self"),
         ("no help isnt here, its just me", "emergency_overdose"),
         ("estoy solo en el cuarto, no tengo carro", "emergency_withdrawal"),
+        ("la puerta tiene seguro!! que hago", "emergency_overdose"),
+        ("the door is locked!!", "emergency_overdose"),
     ],
 )
 def test_no_help_there_after_an_emergency_gets_its_answer_again(

@@ -110,6 +110,7 @@ def test_what_lingua_is_not_sure_of_leaves_the_language_as_it_was(
         ("español", "es"),
         ("en espanol porfa", "es"),
         ("hola", "es"),
+        ("q onda", "es"),
         ("english please", "en"),
         ("no hablo ingles", "es"),
         ("ingles", "en"),
