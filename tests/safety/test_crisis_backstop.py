@@ -242,6 +242,8 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "hola, hace dos años deje el xanax de golpe y me dio una convulsion, pero ahorita estoy "
         "bien",
         "se me olvido tomarme todas las pastillas ayer",
+        "last year i almost died mixing xanax and alcohol, stopped breathing and my gf called 911. "
+        "im ok now and off xanax but my muscles twitch",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -494,6 +496,31 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "emergency_suicide",
         ),
         ("mi hijo dejo el xanax hace dos semanas y le dio una convulsion", "emergency_seizure"),
+        (
+            "hang on. she just took a few extra klonopin with her wine tonight and now shes "
+            "slumped on the couch, her breathing is really slow and shes mumbling",
+            "emergency_overdose",
+        ),
+        (
+            "lol is it normal for my friend to turn kinda blue after a hit? hes just chillin on "
+            "the couch not really answering",
+            "emergency_overdose",
+        ),
+        (
+            "My father is 70. He quit drinking on Sunday, cold turkey, he used to drink a fifth of "
+            "vodka a day. Today he keeps asking me where he is and he is picking at things in the "
+            "air. His hands are jerking.",
+            "emergency_withdrawal",
+        ),
+        (
+            "honestly tonight im just gonna drink all of them at once so it all stops",
+            "emergency_suicide",
+        ),
+        ("im done. nobody cares. ill be gone by morning", "emergency_suicide"),
+        (
+            "last night he stopped breathing and i called 911 and now he wont wake up",
+            "emergency_overdose",
+        ),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -531,6 +558,7 @@ def test_a_danger_sign_after_an_emergency_is_one_alone(
         ("estoy solo en el cuarto, no tengo carro", "emergency_withdrawal"),
         ("la puerta tiene seguro!! que hago", "emergency_overdose"),
         ("the door is locked!!", "emergency_overdose"),
+        ("the bugs r real tho", "emergency_withdrawal"),
     ],
 )
 def test_no_help_there_after_an_emergency_gets_its_answer_again(
