@@ -7,12 +7,13 @@ someone asking to be called; anything else, how to go on.
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction, UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.callback import e164
 from actions.question_back import not_understood_response
+from storage.names import LANGUAGE_SLOT
 
 CALLBACK_FORM = "callback_form"
 
@@ -39,7 +40,8 @@ class ActionNotUnderstood(Action):
 class ActionDefaultFallback(Action):
     """Rasa's fallback when no rule or story fits, with its own wording: the same "I
     didn't understand" is never said twice in a row. Like Rasa's, it takes the
-    message back, so the next one is read where the conversation was."""
+    message back, so the next one is read where the conversation was; the language
+    the message chose stays ("no no, en español por favor" is still Spanish after it)."""
 
     def name(self) -> Text:
         return "action_default_fallback"
@@ -49,4 +51,4 @@ class ActionDefaultFallback(Action):
     ) -> List[Dict[str, Any]]:
         text = tracker.latest_message.get("text")
         dispatcher.utter_message(response=not_understood_response(text, "utter_default", tracker))
-        return [UserUtteranceReverted()]
+        return [UserUtteranceReverted(), SlotSet(LANGUAGE_SLOT, tracker.get_slot(LANGUAGE_SLOT))]

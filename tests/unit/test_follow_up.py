@@ -175,6 +175,23 @@ async def test_the_same_i_didnt_follow_is_never_said_twice_in_a_row() -> None:
         ["utter_default"], ["utter_unclear_again"]]  # fmt: skip
 
 
+async def test_the_fallback_takes_the_message_back_but_keeps_the_language_it_chose() -> None:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.not_understood import ActionDefaultFallback
+    from tests.support.content import domain
+
+    text = "no no, me equivoque, en español por favor"
+    message = {"text": text, "intent": {"name": "not_happening"}, "entities": []}
+    events = [{"event": "user", "text": text, "parse_data": message},
+              {"event": "slot", "name": "language", "value": "es"}]  # fmt: skip
+    tracker = Tracker("t", {"language": "es"}, message, events, False, None, None, "action_listen")
+    returned = await ActionDefaultFallback().run(CollectingDispatcher(), tracker, domain())
+    assert [e["event"] for e in returned] == ["rewind", "slot"]
+    assert returned[1]["name"] == "language" and returned[1]["value"] == "es"
+
+
 async def test_after_the_explanation_a_number_nobody_understood_starts_the_callback() -> None:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
