@@ -79,6 +79,10 @@ NOT_AT_A_TIME = re.compile(
 CANCEL_INTENT = "cancel_callback"
 CANCELLED = "cancelled"
 CALL_WORD = re.compile(r"\bcall", re.I)
+# A time in the past is never a time to call: "he stopped drinking yesterday morning".
+PAST_TIME = re.compile(
+    r"\b(yesterday|last|ago|earlier|this past|ayer|anoche|antier|pasad[oa]|hace)\b", re.I
+)
 AFTER_CALL = re.compile(r"\bcall(?:\s+me)?(?:\s+back)?(?:\s+(?:at|on))?\b", re.I)
 CLAUSES = re.compile(r"[,;.!?\n]+")
 SENTENCES = re.compile(r"[;.!?\n]+")
@@ -212,7 +216,12 @@ def time_said(text: str) -> Optional[str]:
     the last; number left out."""
     for match in phonenumbers.PhoneNumberMatcher(text, region()):
         text = text.replace(match.raw_string, " ")
-    timed = [run for sentence in SENTENCES.split(text) for run in timed_runs(sentence)]
+    timed = [
+        run
+        for sentence in SENTENCES.split(text)
+        for run in timed_runs(sentence)
+        if not PAST_TIME.search(run)
+    ]
     # "every night n i take suboxone. call me after 6pm": the one about calling.
     timed.sort(key=lambda run: not CALL_WORD.search(run))
     for run in timed:

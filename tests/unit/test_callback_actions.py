@@ -503,6 +503,18 @@ async def test_a_time_in_the_story_is_not_a_time_to_call() -> None:
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "ambulance took him. he stopped drinking yesterday morning. can u still have someone "
+        "call me",
+        "ayer en la noche se puso mal, llamenme",
+    ],
+)
+def test_a_time_in_the_past_is_no_time_to_call(typed: str) -> None:
+    assert contact_details([typed]).get("callback_time") is None
+
+
+@pytest.mark.parametrize(
     "typed, expected",
     [
         ("tomorrow about detox", "tomorrow"),
