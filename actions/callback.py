@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions import answers
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
+from actions.question_back import faq_answer
 from actions.questions import screening_questions
 from actions.summary import screening_summary
 from storage import callbacks as store
@@ -346,12 +347,23 @@ class ValidateCallbackForm(CountingValidation):
             return self.not_an_answer(
                 slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=True
             )
-        updates = self.read(slot, text, intent, tracker)
+        # A question back ("what is naloxone?") is answered, and the question asked again.
+        question_back = faq_answer(tracker)
+        if question_back:
+            dispatcher.utter_message(response=question_back)
+        updates = (
+            {} if question_back and slot in FREE_TEXT else self.read(slot, text, intent, tracker)
+        )
         if any(value is not None for value in updates.values()):
             updates.update(self.also_told(tracker, updates))
             return [SlotSet(name, value) for name, value in updates.items()]
         return self.not_an_answer(
-            slot, dispatcher, tracker, UNCLEAR_ANSWERS[slot], hand_off=intent in HAND_OFFS
+            slot,
+            dispatcher,
+            tracker,
+            UNCLEAR_ANSWERS[slot],
+            hand_off=intent in HAND_OFFS,
+            quiet=bool(question_back),
         )
 
     @staticmethod

@@ -1,10 +1,11 @@
-"""A question the assistant has no answer for gets an honest one.
+"""Questions back: the FAQ answer chosen for one, or an honest one when there is none.
 
 "I didn't follow" reads as being ignored; "a doctor or admissions can answer
 that" does not. Used by the forms (actions/form_validation.py), after the
 explanation (actions/follow_up.py) and anywhere else (actions/not_understood.py).
 """
 
+import re
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
@@ -30,3 +31,19 @@ def not_understood_response(
     if tracker is not None and last_bot_response(tracker) == response:
         return UNCLEAR_AGAIN
     return response
+
+
+SENTENCE_BREAK = re.compile(r"[.,!;]")
+
+
+def faq_answer(tracker: Tracker) -> Optional[str]:
+    """The FAQ response for a message read as a question back ("a month. is this withdrawal?").
+
+    Without a question in it ("a while"), an FAQ reading is the classifier's mistake.
+    """
+    text = str(tracker.latest_message.get("text") or "")
+    asks = any(is_question(part) for part in SENTENCE_BREAK.split(text))
+    if (tracker.latest_message.get("intent") or {}).get("name") != "faq" or not asks:
+        return None
+    selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
+    return (selected.get("response") or {}).get("utter_action")

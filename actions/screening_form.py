@@ -18,11 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import corrections
-from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values, is_question
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
 from actions.callback import PRIVACY_QUESTION
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import follow_up_answers, parse_answer
 from actions.privacy import retention
+from actions.question_back import faq_answer
 from actions.questions import (
     ALL_QUESTIONS,
     SELF_EXPLAINING,
@@ -104,22 +105,6 @@ def denied_uses(
         ):
             denied[question] = NO
     return denied
-
-
-SENTENCE_BREAK = re.compile(r"[.,!;]")
-
-
-def faq_answer(tracker: Tracker) -> Optional[str]:
-    """The FAQ response for a message read as a question back ("a month. is this withdrawal?").
-
-    Without a question in it ("a while"), an FAQ reading is the classifier's mistake.
-    """
-    text = str(tracker.latest_message.get("text") or "")
-    asks = any(is_question(part) for part in SENTENCE_BREAK.split(text))
-    if intent_of(tracker) != "faq" or not asks:
-        return None
-    selected = (tracker.latest_message.get("response_selector") or {}).get("faq") or {}
-    return (selected.get("response") or {}).get("utter_action")
 
 
 def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List[str]:

@@ -283,6 +283,31 @@ async def test_a_number_corrected_at_the_time_question_replaces_the_first() -> N
     assert slots["callback_phone"] == "+13015550138" and slots["callback_time"] == "after 6pm"
 
 
+ASKED_BEFORE: Dict[str, Dict[str, Any]] = {
+    "callback_consent": {},
+    "callback_name": CONSENTED,
+    "callback_time": {**CONSENTED, "callback_name": "Ana", "callback_phone": "+13475550190"},
+}
+
+
+@pytest.mark.parametrize("slot", list(ASKED_BEFORE))
+async def test_a_question_back_is_answered_and_the_question_asked_again(slot: str) -> None:
+    text = "espera q es la naloxona? donde la consigo"
+    t = tracker(
+        text,
+        intent="faq",
+        slots={**ASKED_BEFORE[slot], "requested_slot": slot},
+        candidates={slot: text} if slot != "callback_consent" else None,
+    )
+    t.latest_message["response_selector"] = {
+        "faq": {"response": {"utter_action": "utter_faq/naloxone"}}
+    }
+    slots, said = await validate(t)
+    assert said == ["utter_faq/naloxone"]
+    assert slots.get(slot) is None  # no consent refused, no name or time taken from it
+    assert await next_question(t, slots) == slot
+
+
 async def test_a_number_typed_for_the_name_is_no_name() -> None:
     asked_name = {**CONSENTED, "requested_slot": "callback_name"}
     typed = "It is the house phone, (508) 555 0163"
