@@ -47,7 +47,9 @@ sys.addaudithook(audit)
 from rasa.core.agent import Agent
 
 import addons, storage
+from addons.patches import domain_load
 
+domain_load.install()  # as the Rasa server loads it
 agent = Agent.load(model)
 texts = ["zannies", "my friend is not breathing"]
 parsed = {text: asyncio.run(agent.parse_message(text)) for text in texts}

@@ -518,6 +518,17 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
         ),
         ("im done. nobody cares. ill be gone by morning", "emergency_suicide"),
         (
+            "no. honestly im so tired of all of it. i have the rest of the klonopin counted out on "
+            "the counter and i dont think im going to be here tomorrow",
+            "emergency_suicide",
+        ),
+        (
+            "sorry im distracted, she's out in the car in the garage with the engine running and "
+            "won't unlock the door, she said she's done with everything",
+            "emergency_suicide",
+        ),
+        ("whatever. i dont even care anymore. i just want to not exist", "emergency_suicide"),
+        (
             "last night he stopped breathing and i called 911 and now he wont wake up",
             "emergency_overdose",
         ),
@@ -559,6 +570,7 @@ def test_a_danger_sign_after_an_emergency_is_one_alone(
         ("la puerta tiene seguro!! que hago", "emergency_overdose"),
         ("the door is locked!!", "emergency_overdose"),
         ("the bugs r real tho", "emergency_withdrawal"),
+        ("i live alone. ill prob be fine just gonna take a nap", "emergency_overdose_self"),
     ],
 )
 def test_no_help_there_after_an_emergency_gets_its_answer_again(
@@ -692,6 +704,14 @@ def test_a_model_withdrawal_needs_something_stopped_or_a_red_flag(pipeline: Pipe
     stopped = "he stopped drinking and hes not himself"
     read = pipeline.parse(stopped, model=("emergency_withdrawal", 0.99))
     assert read.get(INTENT)["name"] == "emergency_withdrawal"
+
+
+def test_a_model_call_needs_who_is_called(pipeline: Pipeline) -> None:
+    # "ok calling" after the admissions number: the admissions line, not 911
+    read = pipeline.parse("ok calling", model=("emergency_calling", 0.99))
+    assert read.get(INTENT)["name"] != "emergency_calling"
+    read = pipeline.parse("ok they are on there way", model=("emergency_calling", 0.99))
+    assert read.get(INTENT)["name"] == "emergency_calling"
 
 
 def test_a_veto_phrase_overrules_a_model_emergency_without_a_pattern(pipeline: Pipeline) -> None:
