@@ -540,7 +540,7 @@ def start_and_run(args: argparse.Namespace) -> int:
 
     args.twilio_auth_token = args.twilio_auth_token or secrets.token_hex(16)
     args.sms_webhook_url = args.sms_webhook_url or SMS_WEBHOOK_URL
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(24)  # never starts with "-", which rasa would read as an option
     with tempfile.TemporaryDirectory(prefix="people-bench-") as tmp:
         env = {
             "TWILIO_AUTH_TOKEN": args.twilio_auth_token,
