@@ -52,7 +52,9 @@ NAME_SAID = re.compile(
 )
 TIME_SAID = re.compile(
     r"\b(any ?time|mornings?|afternoons?|evenings?|nights?|tonight|today|tomorrow|noon|"
-    r"weekends?|asap|right now|lunch ?time|"
+    r"weekends?|weekdays?|asap|right now|lunch ?time|entre semana|fines? de semana|"
+    r"(?:except|but not|not) (?:between |from )?\d{1,2}(?::\d{2})?(?: ?(?:to|-|and) ?\d{1,2})?|"
+    r"\d{1,2}(?::\d{2})? ?(?:-|to) ?\d{1,2}(?::\d{2})?|de \d{1,2}(?::\d{2})? a \d{1,2}(?::\d{2})?|"
     r"(?:(?:after|before|around|between|at|by|and) )?\d{1,2}(?::\d{2})? ?(?:am|pm|o'?clock)|"
     r"(?:after|before|around|between|at|by) \d{1,2}(?::\d{2})?(?: (?:and|to|-) \d{1,2})?|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|"
