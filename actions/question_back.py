@@ -1,8 +1,9 @@
 """Questions back: the FAQ answer chosen for one, or an honest one when there is none.
 
 "I didn't follow" reads as being ignored; "a doctor or admissions can answer
-that" does not. Used by the forms (actions/form_validation.py), after the
-explanation (actions/follow_up.py) and anywhere else (actions/not_understood.py).
+that" does not. Used by the forms (actions/form_validation.py, screening_form.py,
+callback.py), after the explanation (actions/follow_up.py) and anywhere else
+(actions/not_understood.py).
 """
 
 import re
@@ -15,6 +16,7 @@ from actions.answers import is_question
 QUESTION_FOR_ADMISSIONS = "utter_faq/for_admissions"
 # Said instead of the same "I didn't follow" a second time in a row: a way out, not a loop.
 UNCLEAR_AGAIN = "utter_unclear_again"
+SENTENCE_BREAK = re.compile(r"[.,!;]")
 
 
 def last_bot_response(tracker: Tracker) -> Optional[str]:
@@ -31,9 +33,6 @@ def not_understood_response(
     if tracker is not None and last_bot_response(tracker) == response:
         return UNCLEAR_AGAIN
     return response
-
-
-SENTENCE_BREAK = re.compile(r"[.,!;]")
 
 
 def faq_answer(tracker: Tracker) -> Optional[str]:
