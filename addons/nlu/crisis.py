@@ -17,9 +17,9 @@ It runs after the intent classifiers, on the lower-cased message.
   that says it is happening now ("clean since march, used tonight"), or a
   part about what was taken or stopped (`timeless`: "quit drinking last week,
   now he sees bugs"); a part that says when (`dated_in_clause`) is cancelled by
-  one in its own clause ("years ago i ran out for a few days"). A combination reads across clauses, and so does a past
-  veto on its other parts; a sign part told in the past ("was hallucinating")
-  does not count.
+  one in its own clause ("years ago i ran out for a few days"). A combination
+  reads across clauses, and so does a past veto on its other parts; a sign
+  part told in the past ("was hallucinating") does not count.
 - A pattern group or combination listed under `yields` gives way when one of
   the intents it names also stands: "my chest is tight" alone is the
   self-overdose answer, two days after stopping drinking the withdrawal one.

@@ -25,11 +25,11 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons.nlu.crisis import AFTER_AN_EMERGENCY
+from addons.nlu.faq import EMERGENCY_PREFIX
 from addons.nlu.language import CONVERSATION_LANGUAGE, OFFERED_PAYLOADS
 from storage.names import LANGUAGE_SLOT
 
 EMERGENCY_SLOT = "emergency_answer_shown"
-EMERGENCY_PREFIX = "emergency_"
 
 _rasa_parse_message = MessageProcessor.parse_message
 

@@ -16,7 +16,7 @@ MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
 @pytest.fixture(scope="session")
-def trained_agent() -> Any:
+def agent() -> Any:
     model = get_latest_model(str(MODELS))
     if model is None:
         pytest.fail(f"no trained model in {MODELS}: make test trains one first")

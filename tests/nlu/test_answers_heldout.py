@@ -39,11 +39,6 @@ def same(found: Any, expected: Any) -> bool:
     return found == expected
 
 
-@pytest.fixture(scope="module")
-def agent(trained_agent: Any) -> Any:
-    return trained_agent
-
-
 def read(agent: Any, name: str) -> List[Tuple[Triple, Any]]:
     """Every triple of a set with what the NLU and the parser made of its answer."""
     triples: List[Triple] = yaml.safe_load((NLU_TESTS / name).read_text(encoding="utf-8"))[

@@ -39,9 +39,7 @@ BUTTONS = intent_buttons()
 
 
 @pytest.fixture(scope="module")
-def parsed(trained_agent: Any) -> Dict[str, Dict[str, Any]]:
-    agent = trained_agent
-
+def parsed(agent: Any) -> Dict[str, Dict[str, Any]]:
     async def parse_all() -> Dict[str, Dict[str, Any]]:
         return {title: await agent.parse_message(title) for title, _ in BUTTONS}
 

@@ -81,13 +81,6 @@ def heldout(heldout_name: str) -> List[Example]:
     return read_heldout(heldout_name)
 
 
-@pytest.fixture(scope="module")
-def agent(trained_agent: Any) -> Any:
-    # The model carries its lexicon; its components' code is the installed
-    # addons package (pip install -e .).
-    return trained_agent
-
-
 Parsed = Tuple[List[Example], List[Dict[str, Any]]]
 
 
