@@ -66,6 +66,17 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     if NOT_ME in labels:
         names = [h for h in names if not _someone_elses(msg, h)]
         labels = (labels - {NOT_ME}) | {NO}
+    lead = _leading_answer(hits)
+    theirs = [h for h in names if not h.negated and not _someone_elses(msg, h)]
+    if lead in (NO, NOT_SURE) and not theirs:
+        # The answer comes first, the rest is about something else: "no never
+        # touched that stuff. im on klonopin tho" (asked about opioids), "no se la
+        # verdad, a veces lo veo dormido", "no, nunca. a mi prima le dieron
+        # percocet", "nah. does adderall count? i take it for adhd".
+        asks_back = msg.asking and not labels & {PAST, "stopped", "clean", "recent"}
+        someone_elses = bool(names)  # every name of the class is someone else's
+        if lead == NOT_SURE or someone_elses or _others_named(msg, entity_type) or asks_back:
+            return lead
     if (
         UNKNOWN in labels
         and not any(not h.negated for h in names)
@@ -104,11 +115,20 @@ def _someone_elses(msg: Message, name: Hit) -> bool:
     return bool(set(msg.norms[start : name.start]) & set(msg.tables["other_people"]))
 
 
-def _only_others(msg: Message, entity_type: str, hits: Sequence[Hit]) -> bool:
-    """Other substances only: "only drink", "just weed", "only xanax" (asked about opioids).
+def _leading_answer(hits: Sequence[Hit]) -> Optional[str]:
+    """A plain answer the message starts with ("no", "nah", "no se"), if any."""
+    first = min(hits, key=lambda h: h.start, default=None)
+    if first is None or first.start != 0 or first.group != ANSWER or first.negated:
+        return None
+    return first.label
 
-    See only_words in data/answers/substances.yml.
-    """
+
+def _others_named(msg: Message, entity_type: str) -> List[Hit]:
+    """Substances of other classes (and other substances) named, not negated."""
+    return [h for h in _other_names(msg, entity_type) if not h.negated]
+
+
+def _other_names(msg: Message, entity_type: str, hits: Sequence[Hit] = ()) -> List[Hit]:
     also = also_counted(msg, entity_type)
     others = [h for h in hits if h.label == OTHER]
     for h in msg.hits(LEXICON_GROUP, STREET_NAMES):
@@ -120,6 +140,15 @@ def _only_others(msg: Message, entity_type: str, hits: Sequence[Hit]) -> bool:
         for h in msg.entity_hits(*CLASSES, "alcohol", "other_substance")
         if h.group != entity_type and h.label not in also and h.start != NO_SPAN
     ]
+    return others
+
+
+def _only_others(msg: Message, entity_type: str, hits: Sequence[Hit]) -> bool:
+    """Other substances only: "only drink", "just weed", "only xanax" (asked about opioids).
+
+    See only_words in data/answers/substances.yml.
+    """
+    others = _other_names(msg, entity_type, hits)
     conditions = set(msg.tables["condition_words"])
     others = [
         h

@@ -26,7 +26,8 @@ It runs after the intent classifiers, on the lower-cased message.
 - An emergency the model predicted on its own, with no pattern behind it, is
   kept when the model is sure (``confirm_model_emergency``) and the vetoes do
   not cover it: either there is none, or a present danger sign stands in the
-  message (a sign pattern or part, not told in the past, not vetoed); and the
+  message (a sign pattern or part, not told in the past, not vetoed), and no
+  veto denies that very emergency (`denies`: "ok no seizure. hes just shaky"); and the
   message has a part the lexicon's `model_needs` asks for that intent.
   Otherwise the model's best non-emergency intent is used: the patterns
   catch the emergencies, and the model alone mostly over-reads words like
@@ -81,6 +82,7 @@ DEFAULT_LEXICON = "data/lexicon/crisis.yml"
 LEXICON_FILE = "crisis.json"
 BACKSTOP_KEY = "crisis_backstop"
 DEMOTED = "model_emergency_not_confirmed"
+NO_EMERGENCY_BEFORE = "no_emergency_before"
 SCOPES = ("overlap", "clause", "message")
 
 
@@ -108,6 +110,7 @@ class Veto:
     scope: str  # "overlap", "clause" or "message"
     past: bool  # the past or recovery: never cancels what is happening now
     intents: FrozenSet[str]
+    denies: FrozenSet[str]  # model readings it cancels whatever else the message says
 
 
 class CrisisLexicon:
@@ -123,6 +126,10 @@ class CrisisLexicon:
             f"part:{part}" for part in data.get("dated_in_clause") or ()
         )
         self.refined_by_model = frozenset(data.get("refined_by_model") or ())
+        self.after_an_emergency_only: Dict[str, str] = {
+            intent: f"veto:{group}"
+            for intent, group in (data.get("after_an_emergency_only") or {}).items()
+        }
         self._alone = {
             intent: frozenset(words) for intent, words in (data.get("alone") or {}).items()
         }
@@ -199,7 +206,10 @@ class CrisisLexicon:
                 veto["scope"],
                 veto.get("kind") == "past",
                 frozenset(veto.get("intents") or self.priority),
+                frozenset(veto.get("denies") or ()),
             )
+        if set(self.after_an_emergency_only.values()) - set(self.vetoes):
+            raise ValueError("crisis lexicon: after_an_emergency_only names no such veto")
 
     @property
     def intents(self) -> List[str]:
@@ -269,6 +279,13 @@ class CrisisLexicon:
             if span.name in needed
         )
 
+    def only_after_an_emergency(self, doc: Doc, intent: Optional[str]) -> bool:
+        """Whether `intent` needs an earlier emergency, the message not saying it outright."""
+        outright = self.after_an_emergency_only.get(str(intent))
+        return outright is not None and not any(
+            veto.name == outright for veto in self.vetoes_in(doc)
+        )
+
     def vetoes_cover(self, doc: Doc, intent: str) -> bool:
         """Whether vetoes cancel an emergency the model read alone, with no pattern.
 
@@ -280,6 +297,8 @@ class CrisisLexicon:
         reading = Reading(self, doc)
         if not reading.vetoes:
             return False
+        if any(intent in self.vetoes[veto.name].denies for veto in reading.vetoes):
+            return True
         signs = [
             span
             for span in self.spans(self._patterns, doc) + self.spans(self._parts, doc)
@@ -502,6 +521,10 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
             fallback = self._best_other_intent(message)
             if fallback is not None:
                 self._set_intent(message, *fallback, DEMOTED, model_intent)
+        elif not earlier and self.lexicon.only_after_an_emergency(doc, model_intent):
+            fallback = self._best_other_intent(message, besides=model_intent)
+            if fallback is not None:
+                self._set_intent(message, *fallback, NO_EMERGENCY_BEFORE, model_intent)
 
     def _model_refines(self, doc: Doc, model: Dict[str, Any], match: CrisisMatch) -> bool:
         """Whether a sure model reading of a danger beats a pattern that names none.
@@ -524,10 +547,13 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
             or self.lexicon.lacks_what_the_model_needs(doc, intent)
         )
 
-    def _best_other_intent(self, message: Message) -> Optional[Tuple[str, float]]:
-        """The best non-emergency intent, or nlu_fallback when it is not sure enough."""
+    def _best_other_intent(
+        self, message: Message, besides: Optional[str] = None
+    ) -> Optional[Tuple[str, float]]:
+        """The best non-emergency intent (other than `besides`), or nlu_fallback when
+        it is not sure enough."""
         for entry in message.get(INTENT_RANKING_KEY) or []:
-            if entry.get(INTENT_NAME_KEY) not in self.lexicon.intents:
+            if entry.get(INTENT_NAME_KEY) not in (*self.lexicon.intents, besides):
                 confidence = float(entry[PREDICTED_CONFIDENCE_KEY])
                 if confidence < self.component_config["fallback_threshold"]:
                     return DEFAULT_NLU_FALLBACK_INTENT_NAME, self.component_config[

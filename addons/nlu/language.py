@@ -123,6 +123,11 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             # is unsure of needs one more ("hola tengo brincos en el cuerpo").
             "function_words": {},
             "min_function_words": 2,
+            # Words that keep a message in the conversation's language: a
+            # message with at least as many of them as another language's
+            # function words stays in it ("no for her nervios" is English
+            # with one Spanish word, however sure lingua is of Spanish).
+            "own_words": {},
         }
 
     @staticmethod
@@ -191,6 +196,20 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
                 return str(code)
         return None
 
+    def stays_in(self, text: str, language: str) -> bool:
+        """Whether the text has at least as many of `language`'s own words as of any
+        other language's function words."""
+        words = _WORDS.findall(fold_accents(text.lower()))
+        own = set(self.component_config["own_words"].get(language) or ())
+        if not own:
+            return False
+        others = [
+            sum(word in function_words for word in words)
+            for code, function_words in self.component_config["function_words"].items()
+            if code != language
+        ]
+        return sum(word in own for word in words) >= max(others, default=0)
+
     def emergency_language(
         self, message: Message, leaning: Optional[str]
     ) -> Optional[Tuple[str, float]]:
@@ -232,7 +251,10 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
                 return found
         elif self.conversation_language(message) == self.component_config["languages"][0]:
             words = without_entities(text, message.get(ENTITIES) or [])
-            if len(_WORDS.findall(words)) >= self.component_config["min_words"]:
+            current = self.conversation_language(message)
+            if len(_WORDS.findall(words)) >= self.component_config[
+                "min_words"
+            ] and not self.stays_in(words, current):
                 lingua = self.leaning(words)
                 if lingua and lingua[1] >= self.component_config["min_confidence_other"]:
                     return lingua

@@ -244,6 +244,12 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "se me olvido tomarme todas las pastillas ayer",
         "last year i almost died mixing xanax and alcohol, stopped breathing and my gf called 911. "
         "im ok now and off xanax but my muscles twitch",
+        # The assistant did not answer; a general question; a seizure years ago
+        "you didnt answer me about mixing",
+        "pero como se sabe si es sobredosis? cuales son las señales",
+        "la cara y los parpados. una vez hace como 6 anos me dio una convulsion pero fue cuando "
+        "me pegue en la cabeza, desde ahi nada",
+        "no le veo sentido a estas preguntas",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -532,6 +538,16 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "last night he stopped breathing and i called 911 and now he wont wake up",
             "emergency_overdose",
         ),
+        (
+            "how do u wake someone up whos had too many bars. my gf is snoring real loud and i "
+            "cant get her up",
+            "emergency_overdose",
+        ),
+        (
+            "no. la neta ya estoy cansado de todo esto, a veces pienso q mejor ya no despertar",
+            "emergency_suicide",
+        ),
+        ("no tomo. oiste lo q te dije? q ya no le veo sentido", "emergency_suicide"),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -704,6 +720,31 @@ def test_a_model_withdrawal_needs_something_stopped_or_a_red_flag(pipeline: Pipe
     stopped = "he stopped drinking and hes not himself"
     read = pipeline.parse(stopped, model=("emergency_withdrawal", 0.99))
     assert read.get(INTENT)["name"] == "emergency_withdrawal"
+
+
+def test_a_denial_overrules_a_sure_model_reading_whatever_else_is_said(
+    pipeline: Pipeline,
+) -> None:
+    message = pipeline.parse(
+        "ok no seizure. hes just sweaty and shaky", ("emergency_seizure", 0.99)
+    )
+    assert message.get(INTENT)["name"] != "emergency_seizure"
+    seizing = pipeline.parse("no seizure before but now hes seizing", ("emergency_seizure", 0.99))
+    assert seizing.get(INTENT)["name"] == "emergency_seizure"
+
+
+@pytest.mark.parametrize(
+    "text", ["Thank you, this helps. I'll tell her to talk to her clinic", "is that normal"]
+)
+def test_help_arriving_needs_an_earlier_emergency(pipeline: Pipeline, text: str) -> None:
+    assert pipeline.parse(text, ("help_arrived", 0.9)).get(INTENT)["name"] != "help_arrived"
+    after = Message(data={TEXT: text, "metadata": {AFTER_AN_EMERGENCY: "emergency_overdose"}})
+    assert pipeline.process(after, ("help_arrived", 0.9)).get(INTENT)["name"] == "help_arrived"
+
+
+def test_help_said_outright_to_have_arrived_needs_no_earlier_emergency(pipeline: Pipeline) -> None:
+    message = pipeline.parse("the paramedics are here, what do i tell them", ("help_arrived", 0.9))
+    assert message.get(INTENT)["name"] == "help_arrived"
 
 
 def test_a_model_call_needs_who_is_called(pipeline: Pipeline) -> None:

@@ -230,6 +230,9 @@ def test_an_emergency_caught_by_a_spanish_pattern_is_spanish(component: Language
         # English stays English.
         ("my legs jerk at night and i take xanax", None),
         ("i take my meds in the morning", None),
+        # One Spanish word in English: "nervios" is Spanish to lingua, the rest is not.
+        ("no for her nervios", None),
+        ("she takes it for her nervios and to sleep", None),
     ],
 )
 def test_a_conversation_in_english_turns_spanish_only_when_the_words_say_so(
@@ -259,6 +262,9 @@ def test_a_button_payload_says_nothing_about_the_language(component: LanguageDet
         ("english please", "en"),
         ("can we do this in english", "en"),
         ("actually can we do english, it's easier for me to type", "en"),
+        # Asked for in a longer message, with an answer
+        ("sorry my spanish is kinda bad lol can we do english? like 2 months", "en"),
+        ("mostly when hes chilling, sorry can we switch to english its easier for me", "en"),
     ],
 )
 def test_a_conversation_in_spanish_turns_english_only_when_asked(

@@ -64,6 +64,7 @@ NOT_ANSWERS = [
 
 TWITCHING: List[Tuple[Any, ...]] = [
     ("yes", "yes"),
+    ("nooo para nada", "no"),  # not "no para" (it does not stop)
     ("Yes", "yes"),
     ("yeah", "yes"),
     ("ya", "yes"),
@@ -660,6 +661,22 @@ TWITCH_DURATION: List[Tuple[Any, ...]] = [
 ]
 
 OPIOID_USE: List[Tuple[Any, ...]] = [
+    (
+        "no never touched that stuff. im on klonopin tho my dr is tapering me",
+        "no",
+        [("benzodiazepine", "clonazepam", "klonopin")],
+    ),
+    (
+        "no, but I was taking xannies every day for a year and quit cold turkey",
+        "no",
+        [("benzodiazepine", "alprazolam", "xannies")],
+    ),
+    (
+        "no, nunca. a mi prima le dieron percocet despues de una cirugia",
+        "no",
+        [("opioid", "oxycodone", "percocet")],
+    ),
+    ("no, i stopped them last week", "yes"),
     ("Yes", "yes"),
     ("No", "no"),
     ("nah", "no"),
@@ -848,6 +865,14 @@ BENZO_NAMES: List[Tuple[Any, ...]] = [
 BENZO_USE: List[Tuple[Any, ...]] = [
     ("yes", "yes"),
     ("no", "no"),
+    # The answer first, then something about another substance or a question back
+    (
+        "no nada de eso, yo ahora estoy limpio, solo el suboxone",
+        "no",
+        [("opioid", "buprenorphine", "suboxone")],
+    ),
+    ("nah. does adderall count? i take it for adhd", "no"),
+    ("no se la verdad, a veces lo veo bien dormido como ido", "not sure"),
     ("bars", "yes", [("benzodiazepine", "alprazolam", "bars")]),
     ("klonopin for anxiety", "yes"),
     ("xanax sometimes", "yes"),
@@ -1503,6 +1528,7 @@ ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
 
 ALCOHOL_STOPPED: List[Tuple[Any, ...]] = [
     ("Yes", "yes"),
+    ("si, desde el lunes no tomo", "yes"),
     ("No", "no"),
     ("quit 3 days ago", "yes"),
     ("stopped yesterday", "yes"),
