@@ -44,11 +44,20 @@ SHORT_REFUSAL = re.compile(
     r"no thank you|never ?mind|why|later|no se|no gracias|paso|prefiero no|omitir|saltar)\W*$",
     re.I,
 )
-# Details given in passing ("I'm Linda, 703-555-0199, any time today"): a name only
-# after words that say it is one, capitalised unless "name is" says so.
+# Details given in passing ("I'm Linda, 703-555-0199, any time today", "me llamo
+# Guadalupe, mi cel es ...", "Jen, 614-555-0121, evenings"): a name only after words
+# that say it is one, or right before the number, capitalised unless "name is" says so.
 NAME_SAID = re.compile(
-    r"\b(?:(?i:my name is|name is|my name's|name's)\s+([A-Za-z][a-z'-]+)"
-    r"|(?:I'm|I am|Im|im|i'm|This is|this is|It's)\s+([A-Z][a-z'-]+))"
+    r"\b(?:(?i:my name is|name is|my name's|name's|me llamo|mi nombre es)\s+([A-Za-z][a-z'-]+)"
+    r"|(?:I'm|I am|Im|im|i'm|This is|this is|It's|Soy|soy)\s+([A-Z][a-z'-]+)"
+    r"|([A-Z][a-z'-]+),?\s*\(?\d{3})"
+)
+# Words that may come right before a number: "Yes, 703-555-0199".
+NOT_A_NAME = frozenset(
+    "yes yeah yep no nope ok okay sure si please thanks call text phone number cell hi "
+    "hello hola home work mobile mi my celular numero tel claro at is its es al el to "
+    "reach try dial today tonight tomorrow morning evening monday tuesday wednesday "
+    "thursday friday saturday sunday".split()
 )
 TIME_SAID = re.compile(
     r"\b(any ?time|mornings?|afternoons?|evenings?|nights?|tonight|today|tomorrow|noon|"
@@ -210,7 +219,8 @@ def name_with_number(text: str, intent: Optional[str]) -> Optional[str]:
 
 def name_said(text: str) -> Optional[str]:
     match = NAME_SAID.search(text)
-    return (match.group(1) or match.group(2))[:MAX_NAME] if match else None
+    name = next(name for name in match.groups() if name) if match else None
+    return name[:MAX_NAME] if name and name.lower() not in NOT_A_NAME else None
 
 
 def time_said(text: str) -> Optional[str]:

@@ -53,7 +53,7 @@ def subject_of(text: str) -> Optional[str]:
     starts = [0] + [
         _after_describing(tokens, i + 1, words)
         for i, token in enumerate(tokens)
-        if token in words.possessive and not (i and tokens[i - 1] in words.outsider_before)
+        if token in words.possessive and not words.outsider_before & set(tokens[max(0, i - 2) : i])
     ]
     for start in starts:
         for phrase, pronoun in words.relations:

@@ -250,6 +250,11 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "la cara y los parpados. una vez hace como 6 anos me dio una convulsion pero fue cuando "
         "me pegue en la cabeza, desde ahi nada",
         "no le veo sentido a estas preguntas",
+        "no nunca. oye una pregunta, de chamaquita me dio una convulsion por fiebre, eso tiene que ver?",
+        "desde anteayer. ayer casi me da un ataque de panico, el corazon a mil, sudando. eso es peligroso?",
+        "que convulsion? yo no dije convulsion, dije ataque de panico. ya estoy bien. SEGUIR",
+        "i had a seizure once when i was like 12",
+        "im not calling 911 they'll judge me",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -548,6 +553,21 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "emergency_suicide",
         ),
         ("no tomo. oiste lo q te dije? q ya no le veo sentido", "emergency_suicide"),
+        (
+            "ahorita llego de la calle y esta en el sillon bien dormido roncando bien feo, le hablo y "
+            "no me responde",
+            "emergency_overdose",
+        ),
+        (
+            "la neta ya me canse de todo esto, a veces pienso q mejor me quedo dormido y ya no "
+            "despierto",
+            "emergency_suicide",
+        ),
+        (
+            "no just weed and drinking. honestly some days i dont even want to wake up",
+            "emergency_suicide",
+        ),
+        ("creo que le esta dando un ataque al corazon", "emergency_stimulant"),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -567,6 +587,8 @@ def test_emergencies_are_caught(pipeline: Pipeline, text: str, intent: str) -> N
         ("cant keep my eyes open", "emergency_overdose_self"),
         ("hes getting sleepy again", "emergency_overdose"),
         ("i feel really weird", "emergency_overdose_self"),
+        ("aight calling", "emergency_calling"),
+        ("ya estoy marcando", "emergency_calling"),
     ],
 )
 def test_a_danger_sign_after_an_emergency_is_one_alone(
@@ -587,6 +609,10 @@ def test_a_danger_sign_after_an_emergency_is_one_alone(
         ("the door is locked!!", "emergency_overdose"),
         ("the bugs r real tho", "emergency_withdrawal"),
         ("i live alone. ill prob be fine just gonna take a nap", "emergency_overdose_self"),
+        (
+            "im not calling 911 they'll judge me. can i just have a couple beers",
+            "emergency_withdrawal",
+        ),
     ],
 )
 def test_no_help_there_after_an_emergency_gets_its_answer_again(

@@ -911,6 +911,9 @@ BENZO_USE: List[Tuple[Any, ...]] = [
 ]
 
 PRESCRIBED: List[Tuple[Any, ...]] = [
+    # Someone else's pills
+    ("yeah like i said i take my roommates xanax when i cant sleep", "no"),
+    ("theyre my moms", "no"),
     ("Yes", "yes"),
     ("No", "no"),
     ("my doctor", "yes"),

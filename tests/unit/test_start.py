@@ -56,6 +56,9 @@ async def test_an_unclear_answer_asks_once_more_then_gives_the_number() -> None:
         ("my wife says I twitch in my sleep", None),
         ("my mom said im jerking all night", None),
         ("i twitch at night", None),
+        # Whose pills, not who it is about
+        ("jerks when falling asleep. I take xanax for it, not mine its my roommates", None),
+        ("i take my roommates xanax", None),
     ],
 )
 def test_who_the_screening_is_about(text: str, expected: str) -> None:
