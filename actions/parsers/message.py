@@ -355,7 +355,9 @@ class Message:
     def _is_question(self, sentence: List[int], marked: bool, questions: Mapping[str, Any]) -> bool:
         first = self.norms[sentence[0]]
         second = self.norms[sentence[1]] if len(sentence) > 1 else ""
-        if first in questions["wh_words"]:
+        if first in questions["wh_words"] or [first, second] in questions["asking_pairs"]:
+            return True
+        if marked and first in questions["marked_openers"] and len(sentence) >= 4:
             return True
         # "cant sleep", "dont know": a negated verb starts a statement.
         if first not in questions["auxiliaries"] or second in ("", "not"):

@@ -52,6 +52,10 @@ NOT_ANSWERS = [
     "is this private",
     "is this private?",
     "is this personal",
+    # Spanish questions that put what they ask about first, or ask without a "?"
+    "q es una benzo",
+    "el xanax es adictivo?",
+    "y esto lo va a saber mi doctor?",
     # Hesitation alone is not an answer.
     "hmm",
     "hmmmm",
