@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Tuple
 
-from actions.parsers.common import ANSWER, NO, PLAIN_INTENTS, YES, plain
+from actions.parsers.common import ANSWER, NO, NOT_SURE, PLAIN_INTENTS, YES, plain
 from actions.parsers.message import Hit, Message
 from actions.parsers.substances import days_since
 
@@ -31,16 +31,25 @@ def alcohol_heavy(msg: Message) -> Optional[str]:
     hits = msg.hits("alcohol_heavy", ANSWER)
     own = [h for h in hits if h.group == "alcohol_heavy" and not h.hedged]
     labels = {h.label for h in own if not h.negated}
-    if "recent" in labels:
+    recent = float(msg.tables["recent_stop_days"])
+    stops = [h for h in own if h.label == "recent" and not h.negated]
+    if any(days_since(msg, h, 0.0) <= recent for h in stops):
         return YES  # stopping now: heavy drinking until now
-    past = [h for h in own if h.label == "past" and not h.negated]
-    if past and "current" not in labels:
-        recent = float(msg.tables["recent_stop_days"])
-        return YES if any(days_since(msg, h) <= recent for h in past) else NO
-
+    # "quit 5 years ago": a stop told with an old date is the past
+    past = [h for h in own if h.label == "past" and not h.negated] + stops
     freqs = [f for f in msg.hits("drink_frequency") if not f.negated]
     kinds = {f.label for f in freqs}
     verdicts = [_verdict(f, total, table) for f, total in _totals(msg, freqs).items()]
+    if past and "current" not in labels:
+        since = [days_since(msg, h) for h in past]
+        if any(days <= recent for days in since):
+            return YES
+        # "se tomaba 3 o 4 caguamas diario": heavy until when? The question
+        # about stopping lately tells, rather than a no that leaves it out.
+        if YES in verdicts and all(days == float("inf") for days in since):
+            return NOT_SURE
+        return NO
+
     if "heavy" in labels:
         verdicts.append(BINGE if kinds == {"sometimes"} else YES)
     if "binge" in labels:

@@ -1477,6 +1477,9 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
+    # Heavy, in the past tense, with no date: the stopping question will tell
+    ("si, se tomaba 3 o 4 caguamas diario, a veces mas", "not sure"),
+    ("quit drinking 5 years ago, it was a 12 pack every night", "no"),
     # Wanting to quit is no stop: the amount decides.
     ("yeah like a 12 pack a day, is that dangerous? i wanna quit", "yes"),
     ("a glass of wine with dinner, i want to quit", "no"),
