@@ -28,6 +28,8 @@ class Amount:
 def alcohol_heavy(msg: Message) -> Optional[str]:
     """yes | binge | no, from amounts and how often, or from how they put it."""
     table = msg.tables["drinks"]
+    if _other_drinks_only(msg):
+        return None
     hits = msg.hits("alcohol_heavy", ANSWER)
     own = [h for h in hits if h.group == "alcohol_heavy" and not h.hedged]
     labels = {h.label for h in own if not h.negated}
@@ -227,3 +229,16 @@ def _size(
     named = {c.label for c in contents}
     kind = held[0] if held else (named.pop() if len(named) == 1 else "default")
     return float(by_contents.get(kind, by_contents["default"])), serving.start
+
+
+def _other_drinks_only(msg: Message) -> bool:
+    """Drinks that are not alcohol named, and no alcohol: "i drink a lot of energy drinks"."""
+    others = set(msg.tables["not_alcohol"])
+    named = set(msg.norms) & others
+    # "energy drinks": the word "drinks" after one of them is no alcohol
+    alcohol = [
+        h
+        for h in [*msg.entity_hits("alcohol"), *msg.hits("drink_contents")]
+        if not (h.start > 0 and msg.norms[h.start - 1] in others)
+    ]
+    return bool(named) and not alcohol

@@ -1477,6 +1477,9 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
+    # Drinks that are not alcohol say nothing about drinking alcohol
+    ("i drink a lot of energy drinks", None),
+    ("i drink a lot of coffee and some beers on weekends", "binge"),
     # Heavy, in the past tense, with no date: the stopping question will tell
     ("si, se tomaba 3 o 4 caguamas diario, a veces mas", "not sure"),
     ("quit drinking 5 years ago, it was a 12 pack every night", "no"),
