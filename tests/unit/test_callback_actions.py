@@ -210,6 +210,9 @@ def test_a_first_name_initials_or_prefer_not_to_say(typed: str, intent: str, exp
         ("si porfavor, me llamo Guadalupe mi cel es 559 214 7830",
          {"callback_name": "Guadalupe", "callback_phone": "+15592147830"}),
         ("Yes, 703-555-0199", {"callback_phone": "+17035550199"}),
+        # A time to avoid keeps the words that say so
+        ("no me llamen en la mañana", {"callback_time": "no me llamen en la mañana"}),
+        ("yes please dont call before noon", {"callback_time": "dont call before noon"}),
         ("Mike 313-555-0192 anytime after 2pm",
          {"callback_name": "Mike", "callback_phone": "+13135550192",
           "callback_time": "anytime after 2pm"}),
