@@ -20,6 +20,9 @@ It runs after the intent classifiers, on the lower-cased message.
   one in its own clause ("years ago i ran out for a few days"). A combination
   reads across clauses, and so does a past veto on its other parts; a sign
   part told in the past ("was hallucinating") does not count.
+- A reading listed under `after_an_emergency_only` (help arriving) stands only
+  in a conversation that has had an emergency answer, unless the message says
+  so outright (its veto group: "the paramedics are here").
 - A pattern group or combination listed under `yields` gives way when one of
   the intents it names also stands: "my chest is tight" alone is the
   self-overdose answer, two days after stopping drinking the withdrawal one.

@@ -10,7 +10,8 @@ was, so the conversation keeps its language. What says it, strongest first:
 2. An emergency message that lingua (offline language identification) is
    fairly sure about: its answer must be in the words the person used.
 3. Any other message of at least `min_words` words that lingua is very sure
-   about, or that has enough of a language's function words.
+   about, or that has enough of a language's function words, unless it has as
+   many of the conversation language's `own_words` ("no for her nervios").
 4. The page's language (`metadata.language`, the widget's customData), which
    the web chat channel passes only with a conversation's first message.
 
@@ -251,10 +252,8 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
                 return found
         elif self.conversation_language(message) == self.component_config["languages"][0]:
             words = without_entities(text, message.get(ENTITIES) or [])
-            current = self.conversation_language(message)
-            if len(_WORDS.findall(words)) >= self.component_config[
-                "min_words"
-            ] and not self.stays_in(words, current):
+            enough = len(_WORDS.findall(words)) >= self.component_config["min_words"]
+            if enough and not self.stays_in(words, self.conversation_language(message)):
                 lingua = self.leaning(words)
                 if lingua and lingua[1] >= self.component_config["min_confidence_other"]:
                     return lingua
