@@ -83,16 +83,11 @@ DONT_CALL = re.compile(
     r"|\bcancel\w*\b.{0,30}\bllamada",
     re.I,
 )
+# A time to avoid, not a call declined: "no me llamen en la mañana", "not before 10am".
 NOT_AT_A_TIME = re.compile(
     r"\b(?:don'?t|do not|dont|no|not|mejor no)\s+(?:me\s+)?(?:call|llam\w*)\s+(?:me\s+)?"
-    r"(?:in|at|after|before|on|during|until|til|en|a|despues|después|antes|por|el|los|la|de)\b",
-    re.I,
-)
-# "no me llamen en la mañana", "not before 10am": the time is one to avoid, and the
-# words that say so are kept with it.
-AVOID_BEFORE_TIME = re.compile(
-    r"\b(?:don'?t|do not|dont|no|not|never|nunca|mejor no)(?:\s+me)?"
-    r"(?:\s+(?:call|llam\w*)(?:\s+me)?)?(?:\s+(?:in|at|on|during|before|after|until|en|a|por|el|la|los|the|antes|de))*\s*$",
+    r"(?:in|at|after|before|on|during|until|til|en|a|despues|después|antes|por|el|los|la|de)\b"
+    r"|\b(?:not|no)\s+(?:before|after|until|antes|despues|después)\b",
     re.I,
 )
 CANCEL_INTENT = "cancel_callback"
@@ -245,15 +240,16 @@ def time_said(text: str) -> Optional[str]:
     # "every night n i take suboxone. call me after 6pm": the one about calling.
     timed.sort(key=lambda run: not CALL_WORD.search(run))
     for run in timed:
-        first = TIME_SAID.search(run)
-        avoid = AVOID_BEFORE_TIME.search(run[: first.start()]) if first else None
+        # "no me llamen en la mañana": a time to avoid keeps the words that say so
+        time_at, avoid = TIME_SAID.search(run), NOT_AT_A_TIME.search(run)
+        avoid_at = avoid.start() if avoid and time_at and avoid.start() < time_at.start() else None
         after_call = AFTER_CALL.split(run)[-1]  # "name is Chris call me at ... after 6pm"
-        if avoid:
-            run = run[avoid.start() :]
+        if avoid_at is not None:
+            run = run[avoid_at:]
         elif TIME_SAID.search(after_call):
             run = after_call
         words = [match.span() for match in TIME_SAID.finditer(run)]
-        start = 0 if avoid else words[0][0]
+        start = 0 if avoid_at is not None else words[0][0]
         # "tomorrow about detox": "tomorrow"; "Kevin tomorrow around noon": "tomorrow around noon".
         said = " ".join(run[start : words[-1][1]].split())
         return TRAILING_WORDS.sub("", said)[:MAX_TIME] or None

@@ -74,8 +74,9 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
         # verdad, a veces lo veo dormido", "no, nunca. a mi prima le dieron
         # percocet", "nah. does adderall count? i take it for adhd".
         asks_back = msg.asking and not labels & {PAST, "stopped", "clean", "recent"}
-        someone_elses = bool(names)  # every name of the class is someone else's
-        if lead == NOT_SURE or someone_elses or _others_named(msg, entity_type) or asks_back:
+        theirs_only = bool(names)  # names of the class, all negated or someone else's
+        others = any(not h.negated for h in _other_names(msg, entity_type))
+        if lead == NOT_SURE or theirs_only or others or asks_back:
             return lead
     if (
         UNKNOWN in labels
@@ -123,12 +124,8 @@ def _leading_answer(hits: Sequence[Hit]) -> Optional[str]:
     return first.label
 
 
-def _others_named(msg: Message, entity_type: str) -> List[Hit]:
-    """Substances of other classes (and other substances) named, not negated."""
-    return [h for h in _other_names(msg, entity_type) if not h.negated]
-
-
 def _other_names(msg: Message, entity_type: str, hits: Sequence[Hit] = ()) -> List[Hit]:
+    """Substances of other classes (and other substances) named."""
     also = also_counted(msg, entity_type)
     others = [h for h in hits if h.label == OTHER]
     for h in msg.hits(LEXICON_GROUP, STREET_NAMES):

@@ -213,6 +213,7 @@ def test_a_first_name_initials_or_prefer_not_to_say(typed: str, intent: str, exp
         # A time to avoid keeps the words that say so
         ("no me llamen en la mañana", {"callback_time": "no me llamen en la mañana"}),
         ("yes please dont call before noon", {"callback_time": "dont call before noon"}),
+        ("not before 10am", {"callback_time": "not before 10am"}),
         ("Mike 313-555-0192 anytime after 2pm",
          {"callback_name": "Mike", "callback_phone": "+13135550192",
           "callback_time": "anytime after 2pm"}),
