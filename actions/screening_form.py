@@ -78,9 +78,10 @@ CLAUSE_END = re.compile(r"[.!?;\n]")
 CLASS_WORDS = {"opioid", "benzodiazepine"}
 # Never prescribed: a "no" that need not be asked.
 NEVER_PRESCRIBED = {"heroin", "kratom"}
-# Benzos stopped or cut, said before the questions.
+# Benzos stopped or cut, in the person's words.
 BENZOS_STOPPED = re.compile(
-    r"\b(stop\w*|quit\w*|ran out|run out|cut (?:back|down)|no more|finished|took (?:them|it) away)\b"
+    r"\b(stop\w*|quit\w*|ran out|run out|cut (?:back|down)|no more|finished|took (?:them|it) away"
+    r"|dej\w*|ya no (?:las |la |los |lo )?(?:tomo|toma|uso|usa)|se (?:me|le) acab\w*)\b"
 )
 
 
@@ -108,11 +109,11 @@ def denied_uses(
 
 
 def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List[str]:
-    """A withdrawal danger told before the questions is not kept for the end.
+    """A withdrawal danger told is not kept for the end.
 
-    Heavy drinking stopped, or benzos stopped, in the person's first messages:
-    seizures can come in the first days, so the warning comes before the
-    first question (and again in the explanation).
+    Heavy drinking stopped, or benzos stopped, in the person's first messages
+    or in an answer: seizures can come in the first days, so the warning comes
+    before the next question (and again in the explanation).
     """
     warnings: List[str] = []
     for event in users:
@@ -125,6 +126,13 @@ def early_warnings(users: List[Dict[str, Any]], answers: Dict[str, Any]) -> List
         if entity_values(entities, "benzodiazepine") and BENZOS_STOPPED.search(text):
             warnings.append("utter_explain_stopping_benzos")
     return list(dict.fromkeys(warnings))
+
+
+def already_said(tracker: Tracker, response: str) -> bool:
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action") == response
+        for e in tracker.events
+    )
 
 
 def asks_what_is_offered(clause: str) -> bool:
@@ -316,6 +324,18 @@ class ValidateScreeningForm(CountingValidation):
             return []  # resuming after a hand-off, or an emergency: nothing to read
         else:
             events = self.read_message(dispatcher, tracker, answers)
+            # "i quit my bars last week" mid-screening: the warning now, not at the end.
+            told = {
+                **answers,
+                **{e["name"]: e["value"] for e in events if e.get("event") == "slot"},
+            }
+            latest = {
+                "text": tracker.latest_message.get("text"),
+                "parse_data": tracker.latest_message,
+            }
+            for warning in early_warnings([latest], told):
+                if not already_said(tracker, warning):
+                    dispatcher.utter_message(response=warning)
         answers.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
         if set(answers.get("opioid_names") or ["?"]) <= NEVER_PRESCRIBED and not answers.get(
             "opioid_prescribed"

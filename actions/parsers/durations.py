@@ -106,13 +106,17 @@ def _middle(low: float, high: float) -> float:
 def _frequency(msg: Message, i: int, table: Mapping) -> bool:
     """Whether unit i is part of a frequency or a time of day, not a duration.
 
-    "every day", "all day", "at night", "3 times a day", "3 days a week".
+    "every day", "all day", "at night", "3 times a day", "3 days a week",
+    "a 12 pack a day".
     """
     norms = msg.norms
     before = norms[i - 1] if i else ""
     if before in table["not_after"] or before in table["times"]:
         return True
-    if before in ("a", "an", "per") and i >= 2 and norms[i - 2] in table["times"]:
+    per_what = norms[i - 2] if i >= 2 else ""
+    if before in ("a", "an", "per") and (
+        per_what in table["times"] or per_what in table["amounts"] or per_what.isdigit()
+    ):
         return True
     after = norms[i + 1 : i + 3]
     return (

@@ -602,6 +602,11 @@ TWITCH_TIMING: List[Tuple[Any, ...]] = [
 
 TWITCH_DURATION: List[Tuple[Any, ...]] = [
     ("a week", "weeks"),
+    # An amount per day is how much, not how long.
+    ("i drink a 12 pack a day", None),
+    ("like 6 a day", None),
+    ("a fifth a day for years", "years"),
+    ("about a day", "days"),
     ("a while", "a_while"),
     ("bout a month", "months"),
     ("since summer", "months"),

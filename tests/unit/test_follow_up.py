@@ -94,6 +94,10 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
     assert subject_of("my mom takes xanax and her legs jerk") == "she"
     # Spanish, with or without accents.
     assert subject_of("mi mamá tiene espasmos") == subject_of("mi mama tiene espasmos") == "she"
+    # Everyday words for family and partners.
+    assert subject_of("mi carnal anda bien mal") == subject_of("mi morro usa fenta") == "he"
+    assert subject_of("mi ruca toma clonazepam") == subject_of("mi jefita") == "she"
+    assert subject_of("my baby daddy uses dope") == subject_of("my pops drinks") == "he"
     # Someone the twitching wakes, or who wakes the writer, is not who it is about.
     assert subject_of("my legs kick at night and wake my girlfriend up") is None
     assert subject_of("my husband woke me up because i was jerking") is None

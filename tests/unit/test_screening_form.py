@@ -408,6 +408,30 @@ async def test_a_withdrawal_danger_told_first_is_warned_about_before_the_questio
     assert said_ == []
 
 
+async def test_benzos_stopped_told_in_an_answer_are_warned_about_before_the_next_question() -> None:
+    text = "yeah i was on bars every day but i quit last week"
+    bars = [entity("benzodiazepine", "alprazolam", "bars", text.index("bars"))]
+    answered = {"twitching": YES, "twitch_location": ["legs"], "twitch_timing": ["random"],
+                "twitch_duration": "days", "opioid_use": NO}  # fmt: skip
+    _, said_, _ = await validate(reading(text, "benzo_use", slots=answered, entities=bars))
+    assert said_ == ["utter_explain_stopping_benzos"]
+    text = "si, tomaba clonazepam diario pero lo deje hace 4 dias"
+    clonazepam = [entity("benzodiazepine", "clonazepam", "clonazepam", text.index("clonazepam"))]
+    _, said_, _ = await validate(reading(text, "benzo_use", slots=answered, entities=clonazepam))
+    assert said_ == ["utter_explain_stopping_benzos"]
+    # Said once: a later message about the stop does not repeat it.
+    history = [said("utter_explain_stopping_benzos")]
+    _, said_, _ = await validate(
+        reading(text, "benzo_use", slots=answered, entities=clonazepam, history=history)
+    )
+    assert said_ == []
+    # Taken as usual: no warning.
+    text = "yes i take my xanax every night"
+    xanax = [entity("benzodiazepine", "alprazolam", "xanax", text.index("xanax"))]
+    _, said_, _ = await validate(reading(text, "benzo_use", slots=answered, entities=xanax))
+    assert said_ == []
+
+
 async def test_a_first_message_that_says_someone_twitches_answers_the_first_question() -> None:
     text = "wife ran out of her xanax early and shes twitching"
     events = [
