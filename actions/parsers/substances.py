@@ -23,6 +23,7 @@ SOME = "some"
 OTHER = "other"
 NOT_ME = "not_me"
 UNKNOWN = "unknown"
+DOUBTED = "doubted"
 # "because the doctor said": someone's say-so, not a reason of one's own.
 TOLD_TO = "told_to"
 # "ive been on them for years": taking them, which says nothing of why.
@@ -66,6 +67,8 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     if NOT_ME in labels:
         names = [h for h in names if not _someone_elses(msg, h)]
         labels = (labels - {NOT_ME}) | {NO}
+    if DOUBTED in labels:
+        return NOT_SURE
     lead = _leading_answer(hits)
     theirs = [h for h in names if not h.negated and not _someone_elses(msg, h)]
     if lead in (NO, NOT_SURE) and not theirs:
@@ -99,6 +102,8 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
         return YES if any(days_since(msg, h, undated[h.label]) <= recent for h in stops) else PAST
     if PAST in labels:
         return PAST
+    if not said and _unsure_of(msg, hits, theirs):
+        return NOT_SURE
     if any(not h.negated for h in names):
         return YES
     if NO in labels or names:
@@ -106,6 +111,31 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
     if YES in labels:
         return YES
     return plain(hits) or msg.from_intent(PLAIN_INTENTS)
+
+
+def _unsure_of(msg: Message, hits: Sequence[Hit], names: Sequence[Hit]) -> bool:
+    """ "xanax no se", "idk about xanax": the names come with an "I don't know" about them,
+    and no yes ("yes xanax, idk how much")."""
+    if any(h.label == YES for h in hits):
+        return False
+    dont_know_words = set(msg.tables["dont_know_words"])
+    unsure = [
+        h for h in hits
+        if h.label == NOT_SURE and dont_know_words & set(msg.norms[h.start : h.end])
+    ]  # fmt: skip
+    joining = set(msg.tables["unsure_about"])
+    for doubt in unsure:
+        for name in names:
+            if name.start == NO_SPAN:
+                continue
+            between = (
+                msg.norms[doubt.end : name.start]
+                if doubt.end <= name.start
+                else msg.norms[name.end : doubt.start]
+            )
+            if {word for word in between if word.isalnum()} <= joining:
+                return True
+    return False
 
 
 def _someone_elses(msg: Message, name: Hit) -> bool:

@@ -670,6 +670,14 @@ TWITCH_DURATION: List[Tuple[Any, ...]] = [
 ]
 
 OPIOID_USE: List[Tuple[Any, ...]] = [
+    # The writer doubts what the person says.
+    (
+        "pues le encontre unas perkys en su cuarto. el dice que ya no las usa pero yo no le creo",
+        "not sure",
+        [("opioid", "oxycodone", "perkys")],
+    ),
+    ("he says he quit the percs but i dont believe him", "not sure",
+     [("opioid", "oxycodone", "percs")]),
     (
         "no never touched that stuff. im on klonopin tho my dr is tapering me",
         "no",
@@ -874,6 +882,12 @@ BENZO_NAMES: List[Tuple[Any, ...]] = [
 BENZO_USE: List[Tuple[Any, ...]] = [
     ("yes", "yes"),
     ("no", "no"),
+    # An "I don't know" about the name is not sure, not a yes.
+    ("xanax no se", "not sure", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("idk about xanax", "not sure", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("no idea, maybe xanax", "not sure", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("yes xanax idk how much", "yes", [("benzodiazepine", "alprazolam", "xanax")]),
+    ("i take xanax idk", "yes", [("benzodiazepine", "alprazolam", "xanax")]),
     # The answer first, then something about another substance or a question back
     (
         "no nada de eso, yo ahora estoy limpio, solo el suboxone",
