@@ -119,6 +119,8 @@ REQUEST_SLOTS = [CONSENT, NAME, PHONE, TIME, SMS_NUMBER_DECLINED]
 # A name or a time can be any words, even "stop" or "bye"; only these
 # questions interrupt them (emergencies are the form's ignored_intents).
 HAND_OFFS = {"ask_admissions", "ask_overdose_signs"}
+# "wrong number", "el numero esta mal": the number is asked again.
+NUMBER_WORD = re.compile(r"\b(?:number|numbr|num|phone|n[uú]mero|tel[eé]fono|cel|celular)\b", re.I)
 # "If I say yes, what do you keep?" is no yes: asked at any of these questions, it is answered first.
 PRIVACY_QUESTION = "ask_data_kept"
 FREE_TEXT = {NAME, TIME}
@@ -352,6 +354,8 @@ class ValidateCallbackForm(CountingValidation):
     ) -> List[EventType]:
         slot = tracker.get_slot(REQUESTED_SLOT)
         intent = intent_of(tracker)
+        if slot is None and tracker.get_slot(CONSENT) == answers.YES:
+            return [SlotSet(name, value) for name, value in self.fixes(tracker).items()]
         if (
             (tracker.active_loop or {}).get("name") != self.form_name()
             or slot not in (CONSENT, NAME, PHONE, TIME)
@@ -387,6 +391,17 @@ class ValidateCallbackForm(CountingValidation):
         )
 
     @staticmethod
+    def fixes(tracker: Tracker) -> Dict[str, Any]:
+        """ "call me at 5 instead", "wrong number" after a request was saved: consent and
+        the name stand; what the message says replaces, a number said to be wrong is
+        asked again, and the time is asked unless given."""
+        text = str(tracker.latest_message.get("text") or "")
+        told: Dict[str, Any] = contact_details([text])
+        if PHONE not in told and NUMBER_WORD.search(text):
+            told[PHONE] = None
+        return told
+
+    @staticmethod
     def also_told(tracker: Tracker, updates: Dict[str, Any]) -> Dict[str, Any]:
         """Once consent is given, the details already said are not asked again."""
         if updates.get(CONSENT, tracker.get_slot(CONSENT)) != answers.YES:
@@ -411,7 +426,11 @@ class ValidateCallbackForm(CountingValidation):
         """The slot values one message gives for the open question."""
         if slot == CONSENT:
             answer = answers.yes_no(text, intent)
-            # Only an explicit yes is consent.
+            if answer is None and (e164(text) or name_said(text)):
+                # "313-555-0142", "my name is Dana": giving the details the question
+                # names is agreeing to have them kept (also_told then keeps them).
+                answer = answers.YES
+            # Otherwise only an explicit yes is consent.
             return {
                 CONSENT: answers.NO if answer in (answers.NOT_SURE, answers.SKIPPED) else answer
             }
@@ -492,7 +511,9 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(response="utter_admissions_contact")
             return cleared
         try:
-            request_id = await asyncio.to_thread(store.save, request_from(tracker))
+            request_id = await asyncio.to_thread(
+                store.save, request_from(tracker), replacing=bool(tracker.get_slot(SAVED))
+            )
         except (SQLAlchemyError, OSError) as error:
             # The class only: database errors quote the row, with the number in it.
             logger.error("Callback request not stored: %s", type(error).__name__)
@@ -506,7 +527,10 @@ class ActionSubmitCallback(Action):
             time=str(tracker.get_slot(TIME) or ANY_TIME),
         )
         dispatcher.utter_message(response="utter_callback_received")
-        return cleared + [SlotSet(SAVED, True)]
+        # Consent, name and number stay: "call me" again fixes the number or the time
+        # (ValidateCallbackForm.fixes), and the new request replaces this one.
+        kept = [SlotSet(slot, tracker.get_slot(slot)) for slot in (CONSENT, NAME, PHONE)]
+        return cleared + kept + [SlotSet(SAVED, True)]
 
 
 async def cancel_requests(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -523,7 +547,7 @@ async def cancel_requests(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return []
     logger.info("Cancelled on request: %d callback request(s)", erased.requests)
     dispatcher.utter_message(response="utter_callback_cancelled")
-    return [SlotSet(SAVED, False)]
+    return [SlotSet(SAVED, False), SlotSet(CONSENT, None)]
 
 
 class ActionCancelCallback(Action):

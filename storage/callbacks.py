@@ -147,13 +147,22 @@ _WIDENED: set = set()
 
 
 def save(
-    request: NewRequest, url: Optional[str] = None, channels: Optional[Sequence[str]] = None
+    request: NewRequest,
+    url: Optional[str] = None,
+    channels: Optional[Sequence[str]] = None,
+    replacing: bool = False,
 ) -> int:
     """Stores the request with its notifications to admissions (`channels`, default: those
-    that are on) in one transaction; returns its id. Raises if it was not stored."""
+    that are on) in one transaction; returns its id. Raises if it was not stored.
+
+    `replacing`: the conversation's earlier requests (a number or time fixed) are
+    deleted in the same transaction, so that one request is never lost and never doubled.
+    """
     if channels is None:
         channels = notification_channels()
     with Session(_engine(url)) as session, session.begin():
+        if replacing:
+            _delete_conversation(session, request.conversation_id)
         row = CallbackRequest(
             first_name=request.first_name,
             phone=request.phone,
@@ -240,13 +249,17 @@ def delete_older_than(days: int, url: Optional[str] = None) -> int:
 
 def delete_for_conversation(conversation_id: str, url: Optional[str] = None) -> Erased:
     """Deletes the conversation's requests and their notifications ("delete my data")."""
-    mine = select(CallbackRequest.id).where(CallbackRequest.conversation_id == conversation_id)
     with Session(_engine(url)) as session, session.begin():
-        sent, pending = outbox.delete_for_requests(session, mine.scalar_subquery())
-        result = session.execute(
-            delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
-        )
-        return Erased(requests=int(result.rowcount), notices_sent=sent, notices_pending=pending)
+        return _delete_conversation(session, conversation_id)
+
+
+def _delete_conversation(session: Session, conversation_id: str) -> Erased:
+    mine = select(CallbackRequest.id).where(CallbackRequest.conversation_id == conversation_id)
+    sent, pending = outbox.delete_for_requests(session, mine.scalar_subquery())
+    result = session.execute(
+        delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
+    )
+    return Erased(requests=int(result.rowcount), notices_sent=sent, notices_pending=pending)
 
 
 def reencrypt_all(url: Optional[str] = None) -> int:

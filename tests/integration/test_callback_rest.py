@@ -224,6 +224,26 @@ def test_a_saved_request_can_be_cancelled_and_nothing_says_otherwise(assistant: 
     assert person.requests() == []
 
 
+def test_a_saved_request_is_fixed_not_doubled(assistant: Any) -> None:
+    person = Person(assistant)
+    person.says("can someone from admissions call me back")
+    person.says("yes")
+    person.says(NAME)
+    person.says("617-555-0123")
+    assert says(person.says("tomorrow morning"), "utter_callback_received")
+    # A new time: consent, name and number stand.
+    reply = person.says("wait actually can they call at 5pm instead")
+    assert says(reply, "utter_callback_received")
+    assert not says(reply, "utter_ask_callback_consent")
+    [request] = person.requests()
+    assert (request["phone"], request["best_time"]) == ("+16175550123", "5pm")
+    # A wrong number is asked again.
+    assert says(person.says("sorry wrong number, call me back"), "utter_ask_callback_phone")
+    assert says(person.says("617-555-0188"), "utter_callback_received")
+    [request] = person.requests()
+    assert (request["phone"], request["best_time"]) == ("+16175550188", "5pm")
+
+
 def test_dont_call_in_the_middle_of_the_request_stores_nothing(assistant: Any) -> None:
     person = Person(assistant)
     person.says("can someone from admissions call me back")

@@ -159,6 +159,23 @@ async def test_consent_no_ends_the_form_without_asking_anything_else() -> None:
     assert await next_question(t, slots) is None
 
 
+@pytest.mark.parametrize(
+    "text", ["313-555-0142", "its Dana 313 555 0142", "my name is Dana, call 313-555-0142"]
+)
+async def test_details_given_to_the_consent_question_are_consent_and_kept(text: str) -> None:
+    t = tracker(text, "contact_details", slots={"requested_slot": "callback_consent"})
+    slots, _ = await validate(t)
+    assert slots["callback_consent"] == "yes"
+    assert slots["callback_phone"] == "+13135550142"
+
+
+async def test_a_no_with_a_number_is_no_consent() -> None:
+    t = tracker("no dont call 313-555-0142", "deny", slots={"requested_slot": "callback_consent"})
+    slots, _ = await validate(t)
+    assert slots["callback_consent"] in ("no", "cancelled")
+    assert slots.get("callback_phone") is None
+
+
 async def test_not_sure_is_not_consent() -> None:
     t = tracker(
         "not sure",
