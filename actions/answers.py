@@ -23,7 +23,11 @@ TIME_WORDS = re.compile(
     re.I,
 )
 # "yes, I ran out last week" is a yes even when the model reads it as inform.
-LEADING_YES = re.compile(r"^\W*(yes|yeah|yea|yep|yup|ya|y)\b", re.I)
+LEADING_YES = re.compile(
+    r"^\W*(yes|yeah|yea|yep|yup|ya(?!\s+no\b)|y|sure|ok|okay|okey|k|si|s[ií]|claro|dale|"
+    r"sale|simon|[aá]ndale|[oó]rale|bueno|va)\b",
+    re.I,
+)
 LEADING_NO = re.compile(r"^\W*(no|nope|nah|never|n)\b", re.I)
 MAX_FREE_TEXT = 80
 # A question back: asked with "?" or worded as one ("is it bad mixing them").

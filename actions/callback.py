@@ -91,6 +91,7 @@ NOT_AT_A_TIME = re.compile(
     re.I,
 )
 CANCEL_INTENT = "cancel_callback"
+REQUEST_INTENT = "request_callback"
 CANCELLED = "cancelled"
 CALL_WORD = re.compile(r"\bcall", re.I)
 # A time in the past is never a time to call: "he stopped drinking yesterday morning".
@@ -426,9 +427,10 @@ class ValidateCallbackForm(CountingValidation):
         """The slot values one message gives for the open question."""
         if slot == CONSENT:
             answer = answers.yes_no(text, intent)
-            if answer is None and (e164(text) or name_said(text)):
-                # "313-555-0142", "my name is Dana": giving the details the question
-                # names is agreeing to have them kept (also_told then keeps them).
+            if answer is None and (intent == REQUEST_INTENT or e164(text) or name_said(text)):
+                # "si, que me llamen", "313-555-0142", "my name is Dana": asking for the
+                # call, or giving the details the question names, is agreeing to have
+                # them kept (also_told then keeps them).
                 answer = answers.YES
             # Otherwise only an explicit yes is consent.
             return {

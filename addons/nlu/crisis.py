@@ -77,6 +77,10 @@ from storage.lexicon import content_hash, project_path
 AFTER_AN_EMERGENCY = "after_an_emergency"
 # In after_an_emergency: the intent of the conversation's latest emergency.
 THE_SAME = "the_same"
+# Set on a message that tells a stop (drinking, benzos...); addons/patches/
+# conversation_context.py then sets AFTER_A_STOP in the metadata of later messages.
+STOP_TOLD = "stop_told"
+AFTER_A_STOP = "after_a_stop"
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +176,17 @@ class CrisisLexicon:
             raise ValueError(
                 "crisis lexicon: after_an_emergency lists a part that is no present sign"
             )
+        # Signs that are an emergency alone once the conversation has told a stop.
+        after_a_stop = data.get("after_a_stop") or {}
+        self.stop_parts = frozenset(f"part:{part}" for part in after_a_stop.get("told_by") or ())
+        self.stop_denied_by = frozenset(after_a_stop.get("denied_by") or ())
+        self.after_a_stop: Dict[str, str] = {
+            f"part:{part}": intent for part, intent in (after_a_stop.get("signs") or {}).items()
+        }
+        if set(self.after_a_stop.values()) - set(self.priority) or (
+            set(self.after_a_stop) - self.present_signs
+        ):
+            raise ValueError("crisis lexicon: after_a_stop names an unknown intent or sign")
         named = {*self._intent_of, *(f"part:{part}" for part in data.get("parts") or {})}
         unknown = (self.present_signs | self.timeless | self.dated_in_clause) - named
         if unknown:
@@ -250,24 +265,41 @@ class CrisisLexicon:
         kept = [match for match in live if not self.yields.get(match.pattern, set()) & standing]
         return min(kept or live, key=lambda match: self.rank(match.intent))
 
-    def find_sign(self, doc: Doc, earlier: Any = None) -> Optional[CrisisMatch]:
+    def find_sign(
+        self, doc: Doc, earlier: Any = None, signs: Optional[Dict[str, str]] = None
+    ) -> Optional[CrisisMatch]:
         """A danger sign happening now, for a conversation that has had an emergency.
 
         "im getting really sleepy" is no emergency alone, but it is after "I took
         some pills and my breathing is slow" (`after_an_emergency`). `earlier` is
         that emergency's intent, for signs that repeat its answer ("nobody is here").
+        `signs`: other signs than after_an_emergency's (after_a_stop's).
         """
         reading = Reading(self, doc)
         found = []
+        signs = self.after_an_emergency if signs is None else signs
         for span in self.spans(self._parts, doc):
-            intent = self.after_an_emergency.get(span.name)
+            intent = signs.get(span.name)
             if intent == THE_SAME:
                 intent = earlier if earlier in self.priority else None
             if intent and reading.present(span) and reading.stands(span, intent):
-                found.append(CrisisMatch(intent, f"{span.name}:after_an_emergency"))
+                after = "after_an_emergency" if signs is self.after_an_emergency else "after_a_stop"
+                found.append(CrisisMatch(intent, f"{span.name}:{after}"))
         if not found:
             return None
         return min(found, key=lambda match: self.rank(match.intent))
+
+    def tells_a_stop(self, doc: Doc) -> bool:
+        """Whether the message tells a stop ("desde ayer que deje la cheve")."""
+        reading = Reading(self, doc)
+        return any(
+            span.name in self.stop_parts
+            and not {t.lower_ for t in doc[max(0, span.start - 2) : span.start]}
+            & self.stop_denied_by
+            and reading.stands(span, intent)
+            for span in self.spans(self._parts, doc)
+            for intent in set(self.after_a_stop.values())
+        )
 
     def lacks_what_the_model_needs(self, doc: Doc, intent: str) -> bool:
         """Whether a model-only reading of `intent` misses every part it needs
@@ -514,9 +546,14 @@ class CrisisBackstop(GraphComponent, IntentClassifier):
         model_intent = model.get(INTENT_NAME_KEY)
 
         match = self.lexicon.find(doc)
-        earlier = (message.get(METADATA) or {}).get(AFTER_AN_EMERGENCY)
+        context = message.get(METADATA) or {}
+        earlier = context.get(AFTER_AN_EMERGENCY)
         if match is None and earlier:
             match = self.lexicon.find_sign(doc, earlier)
+        if match is None and context.get(AFTER_A_STOP):
+            match = self.lexicon.find_sign(doc, signs=self.lexicon.after_a_stop)
+        if self.lexicon.tells_a_stop(doc):
+            message.set(STOP_TOLD, True, add_to_output=True)
         if match is not None:
             if model_intent != match.intent and not self._model_refines(doc, model, match):
                 self._set_intent(message, match.intent, 1.0, match.pattern, model_intent)

@@ -9,6 +9,10 @@ which has the conversation, adds to the message's metadata:
   taking pills it is an overdose getting worse, and "nobody is here" then needs
   that answer again. CrisisBackstop then reads the signs listed under
   `after_an_emergency` in data/lexicon/crisis.yml.
+- `after_a_stop`, once a message of the conversation told a stop (the NLU marked
+  it `stop_told`: "desde ayer que deje la cheve"): "lo de ver cosas es lo q me
+  esta pasando ahorita" is then withdrawal danger. CrisisBackstop reads the
+  signs listed under `after_a_stop` in data/lexicon/crisis.yml.
 - `conversation_language`, the `language` slot: LanguageDetector names a
   message's language only when it differs from the conversation's, so that
   the slot changes only when the person changes language.
@@ -24,7 +28,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from addons.nlu.crisis import AFTER_AN_EMERGENCY
+from addons.nlu.crisis import AFTER_A_STOP, AFTER_AN_EMERGENCY, STOP_TOLD
 from addons.nlu.faq import EMERGENCY_PREFIX
 from addons.nlu.language import CONVERSATION_LANGUAGE, OFFERED_PAYLOADS
 from storage.names import LANGUAGE_SLOT
@@ -39,6 +43,8 @@ def context(tracker: DialogueStateTracker) -> dict:
     marks: dict = {}
     if tracker.get_slot(EMERGENCY_SLOT):
         marks[AFTER_AN_EMERGENCY] = latest_emergency(tracker) or True
+    if told_a_stop(tracker):
+        marks[AFTER_A_STOP] = True
     if tracker.get_slot(LANGUAGE_SLOT):
         marks[CONVERSATION_LANGUAGE] = tracker.get_slot(LANGUAGE_SLOT)
     offered = offered_payloads(tracker)
@@ -55,6 +61,13 @@ def latest_emergency(tracker: DialogueStateTracker) -> Optional[str]:
             if intent.startswith(EMERGENCY_PREFIX):
                 return intent
     return None
+
+
+def told_a_stop(tracker: DialogueStateTracker) -> bool:
+    return any(
+        isinstance(event, UserUttered) and event.parse_data.get(STOP_TOLD)
+        for event in tracker.events
+    )
 
 
 def offered_payloads(tracker: DialogueStateTracker) -> List[str]:

@@ -22,7 +22,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.errors import MatchPatternError
 
-from addons.nlu.crisis import AFTER_AN_EMERGENCY, BACKSTOP_KEY, DEMOTED, CrisisBackstop
+from addons.nlu.crisis import (
+    AFTER_A_STOP,
+    AFTER_AN_EMERGENCY,
+    BACKSTOP_KEY,
+    DEMOTED,
+    STOP_TOLD,
+    CrisisBackstop,
+)
 from tests.nlu.pipeline import CONTEXT, Pipeline, train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -583,6 +590,13 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "a veces quisiera tomarme todas las q me quedan de un jalon y ya no despertar",
             "emergency_suicide",
         ),
+        # Delirium tremens in Spanish, told by the person
+        (
+            "no. oiga anoche vi unos bichos caminando en la pared y mi vieja dice q no habia "
+            "nada. y estoy sudando bien cabron y ni se q dia es hoy",
+            "emergency_withdrawal",
+        ),
+        ("estoy alucinando y temblando todo, creo q es el DT ese", "emergency_withdrawal"),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -638,6 +652,38 @@ def test_no_help_there_after_an_emergency_gets_its_answer_again(
         "name"
     ] == earlier
     assert pipeline.intent(text) != earlier  # alone, in a conversation without one, it is not
+
+
+# --- After a stop told earlier (addons/patches/conversation_context.py marks the message)
+def test_a_stop_told_marks_the_message(pipeline: Pipeline) -> None:
+    assert pipeline.parse("todo el tiempo desde ayer que deje la cheve").get(STOP_TOLD)
+    assert pipeline.parse("my husband quit drinking 2 days ago").get(STOP_TOLD)
+    assert not pipeline.parse("i never stopped drinking").get(STOP_TOLD)
+    assert not pipeline.parse("my legs twitch at night").get(STOP_TOLD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "osea lo de ver cosas es lo q me esta pasando ahorita. q hago",
+        "me siento bien mal, como q me va a dar un ataque",
+        "now hes confused and doesnt know me",
+        "i keep hearing voices",
+    ],
+)
+def test_a_red_flag_after_a_stop_is_withdrawal_danger(pipeline: Pipeline, text: str) -> None:
+    after = Message(data={TEXT: text, "metadata": {AFTER_A_STOP: True}})
+    intent = (pipeline.process(after, model=("inform", 0.9)).get(INTENT) or {})["name"]
+    assert intent == "emergency_withdrawal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what do you mean, im confused", "no entiendo, estoy confundida", "my legs jerk at night"],
+)
+def test_no_red_flag_after_a_stop_is_no_emergency(pipeline: Pipeline, text: str) -> None:
+    after = Message(data={TEXT: text, "metadata": {AFTER_A_STOP: True}})
+    assert (pipeline.process(after, model=("inform", 0.9)).get(INTENT) or {})["name"] == "inform"
 
 
 @pytest.mark.parametrize(

@@ -41,3 +41,15 @@ def test_after_an_emergency_names_the_latest_one() -> None:
         ],
     )
     assert context(tracker)["after_an_emergency"] == "emergency_overdose"
+
+
+def test_a_stop_told_earlier_goes_with_every_later_message() -> None:
+    told = UserUttered(
+        "todo el tiempo desde ayer que deje la cheve",
+        parse_data={"intent": {"name": "inform"}, "entities": [], "stop_told": True},
+    )
+    later = [BotUttered("¿Toma mucho alcohol?"), UserUttered("no se")]
+    tracker = DialogueStateTracker.from_events("someone", [told, *later])
+    assert context(tracker)["after_a_stop"] is True
+    tracker = DialogueStateTracker.from_events("someone", later)
+    assert "after_a_stop" not in context(tracker)
