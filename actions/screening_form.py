@@ -81,6 +81,8 @@ NEVER_PRESCRIBED = {"heroin", "kratom"}
 # Benzos stopped or cut, in the person's words.
 BENZOS_STOPPED = re.compile(
     r"\b(stop\w*|quit\w*|ran out|run out|cut (?:back|down)|no more|finished|took (?:them|it) away"
+    r"|done with|toss\w*|thr[eo]w\w* (?:\w+ ){0,2}(?:out|away)|got rid of|flush\w*|cold turkey"
+    r"|anymore|any more"
     r"|dej\w*|ya no (?:las |la |los |lo )?(?:tomo|toma|uso|usa)|se (?:me|le) acab\w*)\b"
 )
 
@@ -406,12 +408,21 @@ class ValidateScreeningForm(CountingValidation):
                 return events + [SlotSet(question, None)]
 
         previous = corrections.previous_question(tracker.events, ALL_QUESTIONS, question)
-        if previous and corrections.wants_to_go_back(text):
+        if (
+            previous
+            and corrections.wants_to_go_back(text)
+            and not implied_answers(text, entities, answers)
+            and parse_answer(previous, text, entities, None) is None
+        ):
             # The earlier question comes first again; this one waits, uncounted.
+            # ("go back. I do take Klonopin" is a correction, read below.)
             return events + [SlotSet(previous, None), SlotSet(question, None)]
         fixed = self.corrected(previous, text, entities, answers) or {
             q: v for q, v in denied_uses(text, entities, answers).items() if q != question
         }
+        for fixed_question, value in list(fixed.items()):
+            if value == YES:  # "go back. I do take Klonopin, my psychiatrist prescribes it"
+                fixed.update(follow_up_answers(fixed_question, text, entities))
         implied = {} if fixed else implied_answers(text, entities, answers)
         # "actually I do take xanax" changes an earlier answer: a correction,
         # not an answer to the open question.

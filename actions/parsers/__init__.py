@@ -81,7 +81,15 @@ _DOSE = ("opioid_dose_change", substances.dose_change, DOSE_CHANGES.__contains__
 _PRESCRIBED = {common.YES, common.NO, "some"}.__contains__
 _OPIOID_PRESCRIBED = ("opioid_prescribed", substances.prescription_said, _PRESCRIBED)
 _BENZO_PRESCRIBED = ("benzo_prescribed", substances.prescription_said, _PRESCRIBED)
+_DETAIL = (common.NOT_SURE, common.SKIPPED, common.NO)
+_WHERE = ("twitch_location", PARSERS["twitch_location"], names_given)
+_WHEN = ("twitch_timing", PARSERS["twitch_timing"], names_given)
+_HOW_LONG = ("twitch_duration", PARSERS["twitch_duration"], lambda a: a not in _DETAIL)
 FOLLOW_UPS: Dict[str, List[Tuple[str, Parser, Told]]] = {
+    # "yes my eyelid, for about three weeks", "todo el tiempo desde ayer"
+    "twitching": [_WHERE, _WHEN, _HOW_LONG],
+    "twitch_location": [_WHEN, _HOW_LONG],
+    "twitch_timing": [_HOW_LONG],
     "opioid_use": [
         ("opioid_names", PARSERS["opioid_names"], names_given),
         _OPIOID_PRESCRIBED,

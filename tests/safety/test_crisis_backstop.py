@@ -264,6 +264,7 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "im not calling 911 they'll judge me",
         "no gracias, le voy a pasar el numero a el. y donde consigo el narcan?",
         "i dont see the point of these questions anymore",
+        "wait entonces es peligroso? me voy a morir o que lol. puede ser por los monsters?",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -597,6 +598,11 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "emergency_withdrawal",
         ),
         ("estoy alucinando y temblando todo, creo q es el DT ese", "emergency_withdrawal"),
+        ("ive been saving them up. i wrote letters to my kids", "emergency_suicide"),
+        (
+            "a veces pienso que mejor me pongo una dosis bien grande y ya no despierto",
+            "emergency_suicide",
+        ),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",

@@ -449,7 +449,10 @@ async def test_a_consented_request_is_stored_with_the_screening_summary() -> Non
     t.events.insert(0, {"event": "user", "text": "percs", "parse_data": {"entities": [PERCS]}})
     cleared, said = await submit(t)
     assert said == ["utter_callback_number", "utter_callback_received"]
-    assert all(cleared[slot] is None for slot in ("callback_name", "callback_phone"))
+    # The time is asked again if the request is fixed ("call me at 5 instead");
+    # consent, name and number stand.
+    assert cleared["callback_time"] is None
+    assert (cleared["callback_consent"], cleared["callback_name"]) == ("yes", "Sam")
     [row] = store.find()
     assert (row["first_name"], row["phone"], row["best_time"]) == (
         "Sam",

@@ -318,6 +318,20 @@ async def test_go_back_asks_the_previous_question_again() -> None:
     assert slots["requested_slot"] == "opioid_use"
 
 
+async def test_go_back_with_the_new_answer_takes_it() -> None:
+    text = "Wait, sorry, go back. I do take Klonopin, my psychiatrist prescribes it."
+    klonopin = [entity("benzodiazepine", "clonazepam", "Klonopin", text.index("Klonopin"))]
+    history = [{"event": "slot", "name": "benzo_use", "value": NO}]
+    answered = {"twitching": NO, "opioid_use": NO, "benzo_use": NO}
+    slots, _, _ = await validate(
+        reading(text, "alcohol_heavy", slots=answered, entities=klonopin, history=history)
+    )
+    assert slots["benzo_use"] == YES
+    assert slots["benzo_names"] == ["clonazepam"]
+    assert slots["benzo_prescribed"] == YES
+    assert slots["requested_slot"] != "benzo_use"
+
+
 # --- Only what is asked is kept -------------------------------------------------
 
 
@@ -400,6 +414,10 @@ async def test_a_withdrawal_danger_told_first_is_warned_about_before_the_questio
     text = "my son stopped his xanax yesterday and his legs jerk"
     xanax = entity("benzodiazepine", "alprazolam", "xanax", text.index("xanax"))
     _, said_, _ = await validate(before_the_questions(text, [xanax]))
+    assert said_ == ["utter_explain_stopping_benzos"]
+    text = "I decided I was done with the Valium I was on for 8 years, so I just tossed them"
+    valium = entity("benzodiazepine", "diazepam", "Valium", text.index("Valium"))
+    _, said_, _ = await validate(before_the_questions(text, [valium]))
     assert said_ == ["utter_explain_stopping_benzos"]
     # Still drinking, or benzos taken as usual: the questions come first.
     text = "my husband drinks 10 or 12 beers every day and his legs shake"
