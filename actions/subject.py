@@ -35,6 +35,7 @@ class SubjectWords:
         self.describing: FrozenSet[str] = frozenset(data["describing"])
         self.reporting: FrozenSet[str] = frozenset(data["reporting"])
         self.writer: FrozenSet[str] = frozenset(data["writer"])
+        self.as_well: FrozenSet[str] = frozenset(data["as_well"])
         self.helping: FrozenSet[str] = frozenset(data["helping"])
         self.outsider_before: FrozenSet[str] = frozenset(data["outsider_before"])
         self.outsider_after: FrozenSet[str] = frozenset(data["outsider_after"])
@@ -90,14 +91,20 @@ def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
         return True  # "my parents cant find out": kept from them, not about them
     for i, token in enumerate(window):
         if token in words.reporting:
-            return any(word in words.writer for word in after[i + 1 : i + 3])
+            # "my husband says it happens to him too": he has it as well, the
+            # writer is asking about themselves.
+            told = after[i + 1 : i + 8]
+            return any(word in words.writer for word in told[:2]) or bool(
+                set(told) & words.as_well
+            )
     return False
 
 
 # "its me", "im the friend lol": the writer was asking for themselves after all.
 _ABOUT_ME = re.compile(
     r"\b(?:it'?s|its|it is|this is|this'?s|that'?s|thats) (?:me|about me|for me|myself)\b"
-    r"|\babout me,? not\b|\bnot (?:him|her|them|he|she),? (?:it'?s |its )?me\b"
+    r"|\babout (?:me|myself),? not\b|\bnot (?:him|her|them|he|she),? (?:it'?s |its )?me\b"
+    r"|\basking (?:about|for) (?:me|myself)\b|\b(?:es|son) (?:para|sobre|de) mi(?:\s*[.!,]|\s*$)"
     r"|\bi'?m the (?:friend|one)\b"
 )
 # "not me, my son": the questions were speaking to the wrong person.

@@ -102,6 +102,8 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
     assert subject_of("my legs kick at night and wake my girlfriend up") is None
     assert subject_of("my husband woke me up because i was jerking") is None
     assert subject_of("my son woke up twitching") == "he"
+    # ... nor one who has it as well.
+    assert subject_of("my whole body jerks. My husband says it happens to him too") is None
 
 
 def test_a_question_back_reads_as_one_with_or_without_a_question_mark() -> None:
