@@ -94,9 +94,7 @@ def _only_reports_on_writer(after: List[str], words: SubjectWords) -> bool:
             # "my husband says it happens to him too": he has it as well, the
             # writer is asking about themselves.
             told = after[i + 1 : i + 8]
-            return any(word in words.writer for word in told[:2]) or bool(
-                set(told) & words.as_well
-            )
+            return any(word in words.writer for word in told[:2]) or bool(set(told) & words.as_well)
     return False
 
 

@@ -46,9 +46,9 @@ def alcohol_heavy(msg: Message) -> Optional[str]:
         since = [days_since(msg, h) for h in past]
         if any(days <= recent for days in since):
             return YES
-        # "se tomaba 3 o 4 caguamas diario": heavy until when? The question
-        # about stopping lately tells, rather than a no that leaves it out.
-        if YES in verdicts and all(days == float("inf") for days in since):
+        # "se tomaba 3 o 4 caguamas diario", "used to": heavy until when? The
+        # question about stopping lately tells, rather than a no that leaves it out.
+        if (YES in verdicts or not verdicts) and all(days == float("inf") for days in since):
             return NOT_SURE
         return NO
 

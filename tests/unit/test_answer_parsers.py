@@ -676,8 +676,11 @@ OPIOID_USE: List[Tuple[Any, ...]] = [
         "not sure",
         [("opioid", "oxycodone", "perkys")],
     ),
-    ("he says he quit the percs but i dont believe him", "not sure",
-     [("opioid", "oxycodone", "percs")]),
+    (
+        "he says he quit the percs but i dont believe him",
+        "not sure",
+        [("opioid", "oxycodone", "percs")],
+    ),
     (
         "no never touched that stuff. im on klonopin tho my dr is tapering me",
         "no",
@@ -1496,6 +1499,14 @@ FOR_TWITCHING: List[Tuple[Any, ...]] = [
 ]
 
 ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
+    # Drinking that stopped, no date: whether it stopped lately is asked next.
+    ("used to", "not sure"),
+    ("i used to drink a lot", "not sure"),
+    (
+        "He has a few beers with dinner but I wouldn't say heavily",
+        "no",
+        [("alcohol", "alcohol", "beers")],
+    ),
     # Drinks that are not alcohol say nothing about drinking alcohol
     ("i drink a lot of energy drinks", None),
     ("i drink a lot of coffee and some beers on weekends", "binge"),

@@ -504,8 +504,11 @@ def test_asking_what_the_center_offers_is_no_disclosure(text: str, name: str, to
         ("ok honestly its me. im the friend lol", "they", "self"),
         ("his?? no this is about me not my boyfriend", "he", "self"),
         ("not her, me. its my legs", "she", "self"),
-        ("I'm sorry, there's been a mix-up. I am asking about myself, not my husband.", "he",
-         "self"),
+        (
+            "I'm sorry, there's been a mix-up. I am asking about myself, not my husband.",
+            "he",
+            "self",
+        ),
         ("no es para el, es para mi", "he", "self"),
     ],
 )
