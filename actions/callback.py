@@ -24,13 +24,15 @@ from actions.questions import screening_questions
 from actions.summary import screening_summary
 from storage import callbacks as store
 from storage import crypto
-from storage.names import SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
+from storage.names import LANGUAGE_SLOT, SMS_CHANNEL, SMS_SENDER_NUMBER_KEY
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_REGION = "US"
 PREFER_NOT_TO_SAY = "prefer not to say"
 ANY_TIME = "any time"
+SKIP_PAYLOAD = "/skip"
+SPANISH = "es"
 MAX_NAME = 40
 MAX_TIME = 80
 NAME_LEAD_IN = re.compile(
@@ -474,6 +476,20 @@ class ActionAskCallbackPhone(Action):
         return []
 
 
+def as_offered(when: str, tracker: Tracker, domain: DomainDict) -> str:
+    """A time chosen by button, in the words of the button the person saw: "morning"
+    read back to a Spanish speaker is "Por la mañana"; any time is "A cualquier hora"."""
+    payload = SKIP_PAYLOAD if when == ANY_TIME else when
+    language = tracker.get_slot(LANGUAGE_SLOT)
+    for variant in (domain.get("responses") or {}).get("utter_ask_callback_time") or []:
+        said_in = {c.get("name"): c.get("value") for c in variant.get("condition") or []}
+        if said_in.get(LANGUAGE_SLOT) == (language if language == SPANISH else None):
+            for button in variant.get("buttons") or []:
+                if button.get("payload") == payload:
+                    return str(button["title"])
+    return when
+
+
 def request_from(tracker: Tracker) -> store.NewRequest:
     slots = tracker.slots
     finished = all(slots.get(q) is not None for q in screening_questions(slots))
@@ -526,7 +542,7 @@ class ActionSubmitCallback(Action):
         dispatcher.utter_message(
             response="utter_callback_number",
             number=readable(str(tracker.get_slot(PHONE))),
-            time=str(tracker.get_slot(TIME) or ANY_TIME),
+            time=as_offered(str(tracker.get_slot(TIME) or ANY_TIME), tracker, domain),
         )
         dispatcher.utter_message(response="utter_callback_received")
         # Consent, name and number stay: "call me" again fixes the number or the time

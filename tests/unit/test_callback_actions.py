@@ -13,6 +13,7 @@ from actions.callback import (
     ActionCancelCallback,
     ActionSubmitCallback,
     ValidateCallbackForm,
+    as_offered,
     contact_details,
     e164,
     name_answer,
@@ -649,3 +650,19 @@ async def test_cancelling_when_nothing_was_saved_says_so() -> None:
     await ActionCancelCallback().run(dispatcher, t, DOMAIN)
     responses = [m["response"] for m in dispatcher.messages]
     assert responses == ["utter_callback_not_stored", "utter_admissions_contact"]
+
+
+@pytest.mark.parametrize(
+    "when, language, read_back",
+    [
+        ("morning", "es", "Por la mañana"),
+        ("any time", "es", "A cualquier hora"),
+        ("any time", None, "Any time"),
+        ("despues de las 6", "es", "despues de las 6"),
+    ],
+)
+def test_a_time_chosen_by_button_is_read_back_in_the_buttons_words(
+    when: str, language: Optional[str], read_back: str
+) -> None:
+    t = tracker(slots={"language": language})
+    assert as_offered(when, t, DOMAIN) == read_back
