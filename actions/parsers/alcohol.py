@@ -39,7 +39,9 @@ def alcohol_heavy(msg: Message) -> Optional[str]:
         return YES  # stopping now: heavy drinking until now
     # "quit 5 years ago": a stop told with an old date is the past
     past = [h for h in own if h.label == "past" and not h.negated] + stops
-    freqs = [f for f in msg.hits("drink_frequency") if not f.negated]
+    freqs = [
+        f for f in msg.hits("drink_frequency") if not f.negated and not _other_drinks_before(msg, f)
+    ]
     kinds = {f.label for f in freqs}
     verdicts = [_verdict(f, total, table) for f, total in _totals(msg, freqs).items()]
     if past and "current" not in labels:
@@ -229,6 +231,14 @@ def _size(
     named = {c.label for c in contents}
     kind = held[0] if held else (named.pop() if len(named) == 1 else "default")
     return float(by_contents.get(kind, by_contents["default"])), serving.start
+
+
+def _other_drinks_before(msg: Message, frequency: Hit) -> bool:
+    """ "5 coffees a day": how often something else is drunk."""
+    return bool(
+        set(msg.norms[max(0, frequency.start - 2) : frequency.start])
+        & set(msg.tables["not_alcohol"])
+    )
 
 
 def _other_drinks_only(msg: Message) -> bool:

@@ -1509,6 +1509,7 @@ ALCOHOL_HEAVY: List[Tuple[Any, ...]] = [
     ),
     # Drinks that are not alcohol say nothing about drinking alcohol
     ("i drink a lot of energy drinks", None),
+    ("5 coffees a day lol", None),
     ("i drink a lot of coffee and some beers on weekends", "binge"),
     # Heavy, in the past tense, with no date: the stopping question will tell
     ("si, se tomaba 3 o 4 caguamas diario, a veces mas", "not sure"),
