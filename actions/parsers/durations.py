@@ -58,6 +58,8 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
             continue
         if word in units and not _frequency(msg, i, table):
             count, start = msg.amount_before(i, pick=_middle)
+            if _an_age(norms, i, start, count, table):
+                continue
             if count is None:
                 count = 2.0 if word.endswith("s") else 1.0
             end = i + 1
@@ -80,6 +82,17 @@ def _numeric(msg: Message, table: Mapping) -> List[Tuple[str, int, int]]:
                 days = max(years, 0.5) * 365.25
                 spans.append((f"{value_of(days, table['limits'])}={days}", since, i + 1))
     return spans
+
+
+def _an_age(norms: List[str], i: int, start: int, count: Optional[float], table: Mapping) -> bool:
+    """ "my 19 year old son", "mi hijo de 19 años", "tiene 19 años": an age, not how long."""
+    ages = table["ages"]
+    if norms[i] not in ages["units"] or count is None:
+        return False
+    if norms[i + 1 : i + 2] and norms[i + 1] in ages["after"]:
+        return True
+    before = norms[start - 1] if start > 0 else ""
+    return before in ages["of"] or (before in ages["has"] and count >= float(ages["min_age"]))
 
 
 def _year_start(norms: List[str], i: int, table: Mapping) -> Optional[int]:

@@ -602,6 +602,11 @@ TWITCH_TIMING: List[Tuple[Any, ...]] = [
 
 TWITCH_DURATION: List[Tuple[Any, ...]] = [
     ("a week", "weeks"),
+    # An age is not how long.
+    ("my 19 year old son has twitches", None),
+    ("mi hijo de 19 años tiene espasmos", None),
+    ("mi nieto tiene 19 años y desde antier tiembla", "days"),
+    ("tengo 2 años con esto", "years"),
     # An amount per day is how much, not how long.
     ("i drink a 12 pack a day", None),
     ("like 6 a day", None),

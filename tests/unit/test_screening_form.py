@@ -419,6 +419,10 @@ async def test_a_withdrawal_danger_told_first_is_warned_about_before_the_questio
     valium = entity("benzodiazepine", "diazepam", "Valium", text.index("Valium"))
     _, said_, _ = await validate(before_the_questions(text, [valium]))
     assert said_ == ["utter_explain_stopping_benzos"]
+    text = "mi nieto desde antier dejo unas pastillas que le dicen barras y anda todo tembloroso"
+    bars = entity("benzodiazepine", "alprazolam", "barras", text.index("barras"))
+    _, said_, _ = await validate(before_the_questions(text, [bars]))
+    assert said_ == ["utter_explain_stopping_benzos"]
     # Still drinking, or benzos taken as usual: the questions come first.
     text = "my husband drinks 10 or 12 beers every day and his legs shake"
     beer = entity("alcohol", "alcohol", "beers", text.index("beers"))
