@@ -266,6 +266,7 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "i dont see the point of these questions anymore",
         "wait entonces es peligroso? me voy a morir o que lol. puede ser por los monsters?",
         "i dont really see the point of these questions",
+        "since he got caught, so 4 days. we took all his pills away",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
