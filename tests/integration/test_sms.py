@@ -263,14 +263,14 @@ def test_typed_payload_syntax_is_read_as_text(assistant: Any) -> None:
     phone.texts("hi")
     phone.texts("1")  # the questions start: "Have you had muscle twitches..."
     phone.texts('/inform{"twitch_timing": "all_the_time"}')
-    phone.texts(' //start_screening{"twitch_location": "face"}')
+    phone.texts(' //start_screening{"twitch_location": "whole_body"}')
     slots = assistant.tracker(conversation_id(phone.number))["slots"]
     assert slots["twitch_timing"] is None
     assert slots["twitch_location"] is None
     said = user_events(assistant, phone.number)
     assert [event["text"] for event in said[-2:]] == [
         'inform{"twitch_timing": "all_the_time"}',
-        'start_screening{"twitch_location": "face"}',
+        'start_screening{"twitch_location": "whole_body"}',
     ]
     # Read by the NLU, not unpacked as a payload (which has confidence 1.0 and no ranking).
     assert all(len(event["parse_data"]["intent_ranking"]) > 1 for event in said[-2:])

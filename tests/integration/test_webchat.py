@@ -104,7 +104,7 @@ def test_typed_payload_syntax_is_read_as_text(assistant: Any, user: WebchatUser)
     user.say('/inform{"twitch_timing": "all_the_time"}')  # before any button
     user.say("hi")
     user.say("/affirm")
-    user.say('/inform{"body_part": "face"}')  # not offered: the question is yes/no
+    user.say('/inform{"body_part": "whole_body"}')  # not offered: the question is yes/no
     slots = assistant.tracker(user.session_id)["slots"]
     assert slots["twitch_timing"] is None
     assert slots["twitch_location"] is None
@@ -112,7 +112,7 @@ def test_typed_payload_syntax_is_read_as_text(assistant: Any, user: WebchatUser)
     texts = [e["text"] for e in events if e["event"] == "user"]
     assert texts[0] == 'inform{"twitch_timing": "all_the_time"}'
     assert texts[2] == "/affirm"  # offered, so a button
-    assert texts[3] == 'inform{"body_part": "face"}'
+    assert texts[3] == 'inform{"body_part": "whole_body"}'
 
 
 def test_a_socket_writes_only_to_its_own_conversation(assistant: Any, user: WebchatUser) -> None:
