@@ -291,13 +291,14 @@ class CrisisLexicon:
 
     def tells_a_stop(self, doc: Doc) -> bool:
         """Whether the message tells a stop ("desde ayer que deje la cheve")."""
+        stops = [span for span in self.spans(self._parts, doc) if span.name in self.stop_parts]
+        if not stops:
+            return False  # most messages: no Reading to build
         reading = Reading(self, doc)
         return any(
-            span.name in self.stop_parts
-            and not {t.lower_ for t in doc[max(0, span.start - 2) : span.start]}
-            & self.stop_denied_by
+            not {t.lower_ for t in doc[max(0, span.start - 2) : span.start]} & self.stop_denied_by
             and reading.stands(span, intent)
-            for span in self.spans(self._parts, doc)
+            for span in stops
             for intent in set(self.after_a_stop.values())
         )
 
