@@ -7,6 +7,12 @@ time to build, send and read it, grew with every round. The actions read nothing
 from before a restart (own_words.py and the callback start afresh there), so
 this sends the events since the latest Restarted event (EventVerbosity.AFTER_RESTART),
 as Rasa's own tracker does for the policies.
+
+It sends no domain when selective domain is on (endpoints.yml), for any action:
+Rasa 3.6 always sends the whole domain to validate_* actions (Domain.
+_collect_actions_which_explicitly_need_domain), about 420 KB of responses on
+every answer to the screening, which cost the action server more time than the
+answer itself; the action server reads the same domain/ files (actions/domain.py).
 """
 
 from typing import Any, Dict
@@ -27,10 +33,7 @@ def action_call_format(
         "tracker": tracker.current_state(EventVerbosity.AFTER_RESTART),
         "version": rasa.__version__,
     }
-    if (
-        not action._is_selective_domain_enabled()
-        or domain.does_custom_action_explicitly_need_domain(action.name())
-    ):
+    if not action._is_selective_domain_enabled():
         call["domain"] = domain.as_dict()
     return call
 
