@@ -122,9 +122,7 @@ TRAIN_ARGS := --fixed-model-name screening --config config.yml --domain domain -
 train-args:  ## the arguments make gives `rasa train` (bench/train_time.py trains with them)
 	@echo $(TRAIN_ARGS)
 
-# `rasa train` through addons/__main__.py, which imports what the intent classifier
-# saves its model with before Rasa imports TensorFlow: about 15 s less training.
-# Without --force: Rasa's cache in .rasa/ retrains only the components
+# `rasa train` without --force: Rasa's cache in .rasa/ retrains only the components
 # whose inputs changed. The log says which ones trained and which were restored.
 # --skip-validation: Rasa's checks before training read the whole domain and data a
 # second time (about 25 s); `make test` runs the stricter `rasa data validate
@@ -133,7 +131,7 @@ $(MODEL): $(MODEL_INPUTS) | .venv
 	@mkdir -p models
 	@echo "Training $(MODEL) (log: models/train.log)..."
 	@started=$$SECONDS; \
-	if ! python -m addons train $(TRAIN_ARGS) --out models >models/train.log 2>&1; then \
+	if ! rasa train $(TRAIN_ARGS) --out models >models/train.log 2>&1; then \
 	    tail -n 40 models/train.log >&2; \
 	    echo "Training failed; the full log is models/train.log." >&2; \
 	    exit 1; \

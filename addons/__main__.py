@@ -2,7 +2,6 @@
 
     python -m addons run --model models/screening.tar.gz --credentials credentials.yml
     python -m addons shell --model models/screening.tar.gz
-    python -m addons train --config config.yml --domain domain --data data
 
 It installs the patches in addons/patches/ (the action timeout and the
 admissions number when the action server fails), after checking that the
@@ -29,9 +28,7 @@ def import_leaving_logging_alone(module: str) -> None:
     Loading the intent classifier imports skops, which imports numpy.distutils: it
     turns the root logger into its own class (which prints to stdout) at level
     WARNING. Imported during the model load, that undid --debug and LOG_LEVEL and
-    put log lines in the staff shell's console. Imported here, before Rasa imports
-    TensorFlow, it also takes about 3 s instead of 10 to 17 (skops looks numpy's
-    functions up in every loaded module): `make` trains through this entry point.
+    put log lines in the staff shell's console.
     """
     root = logging.getLogger()
     kind, handlers, level = root.__class__, list(root.handlers), root.level

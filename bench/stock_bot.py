@@ -14,14 +14,13 @@ from typing import Dict, List
 from tests.support.servers import server_env
 
 
-def rasa_command(args: List[str], cwd: Path, cache: Path, log: Path, entry: str = "rasa") -> float:
-    """Runs `python -m ENTRY ARGS` (Rasa's command line, or the project's entry
-    point to it) in `cwd` with its own cache; returns the wall time."""
+def rasa_command(args: List[str], cwd: Path, cache: Path, log: Path) -> float:
+    """Runs `rasa ARGS` in `cwd` with its own cache; returns the wall time."""
     env = server_env({"RASA_CACHE_DIRECTORY": str(cache)})
     started = time.perf_counter()
     with log.open("w") as out:
         result = subprocess.run(
-            [sys.executable, "-m", entry, *args],
+            [sys.executable, "-m", "rasa", *args],
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,

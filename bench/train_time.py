@@ -4,9 +4,8 @@ machine in the same run.
     python -m bench.train_time      (or: make bench-train)
 
 In a temporary directory, `rasa init --no-prompt` makes Rasa's stock starter bot. Then
-each is trained from scratch with the training command of its own: this assistant
-as the Makefile trains it (`python -m addons train` with the Makefile's TRAIN_ARGS),
-the stock bot with plain `rasa train`; each with an empty Rasa cache (RASA_CACHE_DIRECTORY) and its model
+each is trained from scratch with the training command of the Makefile (plain
+`rasa train`), each with an empty Rasa cache (RASA_CACHE_DIRECTORY) and its model
 written to the temporary directory, so the project's models/ and .rasa/ are left alone.
 Prints both times and the components each trained; writes bench/results/train_time.json.
 """
@@ -64,11 +63,8 @@ def make_train_args() -> List[str]:
     return found.stdout.split()
 
 
-def train_from_scratch(
-    name: str, cwd: Path, train_args: List[str], work: Path, entry: str
-) -> Dict[str, Any]:
-    """`python -m ENTRY train` in `cwd` with an empty cache; its time, components and
-    the load."""
+def train_from_scratch(name: str, cwd: Path, train_args: List[str], work: Path) -> Dict[str, Any]:
+    """`rasa train` in `cwd` with an empty cache; its time, components and the load."""
     print(f"Training {name.replace('_', ' ')} from scratch...", flush=True)
     log = work / f"{name}.log"
     load_before = load_average()
@@ -77,7 +73,6 @@ def train_from_scratch(
         cwd,
         work / f"cache-{name}",
         log,
-        entry,
     )
     load_after = load_average()
     components = component_seconds(log)
@@ -103,11 +98,15 @@ def main() -> int:
         print("rasa init --no-prompt (Rasa's stock starter bot; it trains once itself)...")
         init_seconds = init_stock_bot(work)
         stock = stock_bot_dir(work)
-        for name, cwd, train_args, entry in (
-            ("this_assistant", ROOT, make_train_args(), "addons"),
-            ("stock_rasa_init_bot", stock, [], "rasa"),
+        for name, cwd, train_args in (
+            (
+                "this_assistant",
+                ROOT,
+                make_train_args(),
+            ),
+            ("stock_rasa_init_bot", stock, []),
         ):
-            results[name] = train_from_scratch(name, cwd, train_args, work, entry)
+            results[name] = train_from_scratch(name, cwd, train_args, work)
         results["stock_rasa_init_seconds_including_its_training"] = round(init_seconds, 1)
 
     ours, stock_bot = results["this_assistant"], results["stock_rasa_init_bot"]
