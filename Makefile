@@ -24,6 +24,8 @@ export PATH := $(VIRTUAL_ENV)/bin:$(PATH)
 unexport PYTHONHOME
 
 MODEL := models/screening.tar.gz
+# The web chat widget's own file, not web/node_modules/: an emptied folder is installed again.
+WIDGET := web/node_modules/rasa-webchat/lib/index.js
 # What the model is trained from (directories too, so that a removed file counts).
 MODEL_INPUTS := config.yml requirements.txt \
 	$(shell find domain data addons/nlu -name __pycache__ -prune -o -print)
@@ -71,7 +73,7 @@ shell: prepare  ## chat with the assistant in the terminal (rasa shell), action 
 
 bootstrap: .venv  ## make .venv and install requirements-dev.txt if needed
 
-prepare: .venv web/node_modules $(MODEL)  ## everything make run needs, each only if needed
+prepare: .venv $(WIDGET) $(MODEL)  ## everything make run needs, each only if needed
 
 lint: .venv  ## ruff and mypy only
 	ruff check . && ruff format --check . && mypy actions addons storage admissions
@@ -106,11 +108,11 @@ lint: .venv  ## ruff and mypy only
 	@touch .venv
 	@echo "Installed: .venv ($$(.venv/bin/python --version))."
 
-web/node_modules: web/package.json web/package-lock.json
+$(WIDGET): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the web chat widget (Debian: apt-get install npm)." >&2; exit 1; }
 	@echo "Installing the web chat widget (npm ci in web/)..."
 	@cd web && npm ci --no-audit --no-fund --loglevel=error || { rm -rf node_modules; exit 1; }
-	@touch web/node_modules
+	@touch $(WIDGET)
 
 # Kept when make is interrupted: rasa writes the new model only at the end, so the old
 # one is whole (and older than its inputs, so the next make trains again).

@@ -271,6 +271,7 @@ def test_the_safety_sets_are_big_enough_and_held_out() -> None:
         "casi me da un infarto jaja",
         "me voy a morir de una sobredosis de cafe jaja",
         "tbh i think i overdosed on preworkout this morning lmao 3 scoops",
+        "my neck went stiff and my hands were shaking from the coffee",
     ],
 )
 def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str) -> None:
@@ -627,6 +628,13 @@ def test_vetoes_and_ordinary_messages_do_not_fire(pipeline: Pipeline, text: str)
             "a veces pienso que mejor me pongo una dosis bien grande y ya no despierto",
             "emergency_suicide",
         ),
+        # A seizure told without the word
+        (
+            "idk about all that. like 10 min ago she kinda zoned out n went stiff n her whole "
+            "body was shakin for a min. now shes just real out of it n sleepy",
+            "emergency_seizure",
+        ),
+        ("he went stiff and then his arms were jerking", "emergency_seizure"),
         # "like i used to" dates nothing: the relapse at the old dose is now
         (
             "first time in six months and i did my usual dose like i used to",
@@ -840,6 +848,12 @@ def test_a_model_withdrawal_needs_something_stopped_or_a_red_flag(pipeline: Pipe
     assert read.get(INTENT)["name"] != "emergency_withdrawal"
     stopped = "he stopped drinking and hes not himself"
     read = pipeline.parse(stopped, model=("emergency_withdrawal", 0.99))
+    assert read.get(INTENT)["name"] == "emergency_withdrawal"
+    never = "He doesn't drink and he doesn't have a prescriber, these pills aren't from a doctor"
+    read = pipeline.parse(never, model=("emergency_withdrawal", 0.99))
+    assert read.get(INTENT)["name"] != "emergency_withdrawal"
+    out = "he doesnt have any xanax left and hes not himself"
+    read = pipeline.parse(out, model=("emergency_withdrawal", 0.99))
     assert read.get(INTENT)["name"] == "emergency_withdrawal"
 
 
