@@ -18,12 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import corrections
-from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values
+from actions.answers import NO, NOT_SURE, SKIPPED, UNCLEAR, YES, entity_values, is_question
 from actions.callback import PRIVACY_QUESTION
 from actions.form_validation import REQUESTED_SLOT, CountingValidation, intent_of
 from actions.parsers import follow_up_answers, parse_answer
 from actions.privacy import retention
-from actions.question_back import faq_answer
+from actions.question_back import SENTENCE_BREAK, faq_answer
 from actions.questions import (
     ALL_QUESTIONS,
     SELF_EXPLAINING,
@@ -276,6 +276,21 @@ def told_in_passing(
     return told
 
 
+# Questions whose answers people say unsure, as a question ("a while?", "at night?").
+TENTATIVE_ANSWERS = ("twitch_location", "twitch_timing", "twitch_duration")
+
+
+def asks_only_its_answer(question: str, text: str) -> bool:
+    """Whether each question in the message is the answer said unsure: "hard to say.
+    a while? i first noticed a few weeks back" asks nothing of the assistant."""
+    if question not in TENTATIVE_ANSWERS:
+        return False  # yes/no parsers read "is xanax bad?" as a yes
+    asking = [part for part in SENTENCE_BREAK.split(text) if is_question(part)]
+    return bool(asking) and all(
+        parse_answer(question, part, [], None) not in (None, UNCLEAR) for part in asking
+    )
+
+
 def messages_before_the_screening(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The person's messages up to the screening's first start.
 
@@ -437,7 +452,8 @@ class ValidateScreeningForm(CountingValidation):
         events += [SlotSet(slot, value) for slot, value in {**fixed, **implied, **told}.items()]
         answer = None if fixed else parse_answer(question, text, entities, intent)
         if answer is not None:
-            self.answer_question_back(dispatcher, tracker)
+            if not asks_only_its_answer(question, text):
+                self.answer_question_back(dispatcher, tracker)
             answers[question] = answer
             to_ask = screening_questions(answers)
             told = {

@@ -145,6 +145,19 @@ async def test_an_answer_read_as_a_question_back_with_no_question_in_it_is_only_
     assert said_ == [] and not rejected
 
 
+async def test_an_answer_said_as_a_question_is_only_an_answer() -> None:
+    # "a while?" got "That's a fair question, but I can't answer it well here".
+    tracker_ = reading(
+        "hard to say. a while? I first noticed at dinner a few weeks back", "twitch_duration",
+        intent="faq", slots={"twitching": YES},
+    )  # fmt: skip
+    tracker_.latest_message["response_selector"] = {
+        "faq": {"response": {"utter_action": "utter_faq/for_admissions", "confidence": 0.3}}
+    }
+    slots, said_, rejected = await validate(tracker_)
+    assert slots["twitch_duration"] is not None and said_ == [] and not rejected
+
+
 async def test_a_class_taken_back_at_its_own_follow_up_question_is_corrected() -> None:
     slots, said_, rejected = await validate(
         reading(
