@@ -35,8 +35,11 @@ PILLS_FROM_SOMEONE = "pills_from_someone"
 CLASSES = ("opioid", "benzodiazepine")
 # A plain no, not a negation: "mostly no, i have a script for tramadol".
 PLAIN_NO = {"no", "nope", "nah"}
-# Use negated: "not currently" is past use, "not taking any" a no.
-NEGATED_USE = {"current": PAST, YES: NO}
+# How often ("every day"): a use now, unless the answer puts it in the past.
+OFTEN = "often"
+# Use negated: "not currently" is past use, "not taking any" a no, "not every day"
+# a use now and then.
+NEGATED_USE = {"current": PAST, YES: NO, OFTEN: YES}
 
 
 def also_counted(msg: Message, entity_type: str) -> Sequence[str]:
@@ -102,6 +105,8 @@ def substance_use(msg: Message, entity_type: str) -> Optional[str]:
         return YES if any(days_since(msg, h, undated[h.label]) <= recent for h in stops) else PAST
     if PAST in labels:
         return PAST
+    if OFTEN in labels:
+        return YES
     if not said and _unsure_of(msg, hits, theirs):
         return NOT_SURE
     if any(not h.negated for h in names):

@@ -909,6 +909,14 @@ BENZO_USE: List[Tuple[Any, ...]] = [
     ("xanax sometimes", "yes"),
     ("only when i cant sleep", "yes"),
     ("used to take xanax", "past"),
+    ("i used to take them every day", "past"),
+    # How often, negated, is a use now and then.
+    (
+        "Well, his doctor gave him lorazepam for anxiety last year. He takes it some nights, "
+        "not every day.",
+        "yes",
+        [("benzodiazepine", "lorazepam", "lorazepam")],
+    ),
     ("not for years", "past"),
     ("quit valium a few months ago", "past"),
     ("stopped my klonopin 4 days ago", "yes"),
