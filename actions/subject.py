@@ -32,6 +32,7 @@ class SubjectWords:
             key=lambda item: -len(item[0]),
         )
         self.possessive: FrozenSet[str] = frozenset(data["possessive"])
+        self.not_first: FrozenSet[str] = frozenset(data["not_first"])
         self.describing: FrozenSet[str] = frozenset(data["describing"])
         self.reporting: FrozenSet[str] = frozenset(data["reporting"])
         self.writer: FrozenSet[str] = frozenset(data["writer"])
@@ -51,7 +52,8 @@ def subject_of(text: str) -> Optional[str]:
     words = _words()
     tokens = [_singular(token) for token in _TOKEN.findall(fold_accents(text.lower()))]
     # "my son ...", or a relation as the very first word ("wife ran out of her xanax").
-    starts = [0] + [
+    starts = [0] if tokens[:1] and tokens[0] not in words.not_first else []
+    starts += [
         _after_describing(tokens, i + 1, words)
         for i, token in enumerate(tokens)
         if token in words.possessive and not words.outsider_before & set(tokens[max(0, i - 2) : i])
@@ -103,6 +105,7 @@ _ABOUT_ME = re.compile(
     r"\b(?:it'?s|its|it is|this is|this'?s|that'?s|thats) (?:me|about me|for me|myself)\b"
     r"|\babout (?:me|myself),? not\b|\bnot (?:him|her|them|he|she),? (?:it'?s |its )?me\b"
     r"|\basking (?:about|for) (?:me|myself)\b|\b(?:es|son) (?:para|sobre|de) mi(?:\s*[.!,]|\s*$)"
+    r"|\bes (?:a|por) mi(?:\s*[.!,?]|\s*$)|(?:^|[.!,?]\s*)(?:soy|era) yo\b|\bhablo de mi\b"
     r"|\bi'?m the (?:friend|one)\b"
 )
 # "not me, my son": the questions were speaking to the wrong person.

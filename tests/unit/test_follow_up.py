@@ -87,6 +87,8 @@ def test_someone_who_only_found_the_site_is_not_who_it_is_about() -> None:
 
     assert subject_of("I am 71. My hand has been twitching. My grandson found your website") is None
     assert subject_of("my son keeps twitching") == "he"
+    assert subject_of("son muchas preguntas?") is None  # Spanish "they are"
+    assert subject_of("mi hijo dice que soy yo el problema") == "he"
     # Someone it is kept from, or lived with, is not who it is about.
     assert subject_of("can i get help without my parents knowing? im 16") is None
     assert subject_of("i live with my parents and my legs twitch") is None

@@ -527,6 +527,8 @@ def test_asking_what_the_center_offers_is_no_disclosure(text: str, name: str, to
             "self",
         ),
         ("no es para el, es para mi", "he", "self"),
+        ("que no es el, soy yo!!", "he", "self"),
+        ("a el? no, es a mi", "he", "self"),
     ],
 )
 async def test_who_the_screening_is_about_can_be_corrected_mid_way(
