@@ -239,7 +239,10 @@ def told_in_own_words(
 # The details a message naming a substance may answer before they are asked.
 PASSING_DETAILS = ("opioid_prescribed", "opioid_dose_change", "benzo_prescribed")
 LEADING_YES_OR_NO = re.compile(
-    r"\W*(?:(?:yes|yeah|yep|yup|ya|yea|si|sí|no|nope|nah|ok)\b\W*)*", re.I
+    r"\W*(?:(?:yes|yeah|yep|yup|ya|yea|si|sí|no|nope|nah|ok|i think so|i guess so|i guess"
+    r"|probably|maybe|creo que si|creo que sí|creo que no|i don'?t think so|i dont think so)"
+    r"\b\W*)*",
+    re.I,
 )
 
 

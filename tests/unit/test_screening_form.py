@@ -593,6 +593,19 @@ async def test_a_prescription_told_at_another_question_is_not_asked_again() -> N
     assert slots["opioid_prescribed"] == YES
 
 
+async def test_an_unsure_yes_with_a_name_tells_nothing_about_a_prescription() -> None:
+    # "i think so" was read as "prescribed: yes" and "dose changed: yes" for street pills.
+    text = "i think so, the blue ones. m30s"
+    slots, _, _ = await validate(
+        reading(
+            text, "opioid_use", slots={"twitching": YES, "screening_for": "he"},
+            entities=[entity("opioid", "oxycodone", "m30s", text.index("m30s"))],
+        )
+    )  # fmt: skip
+    assert slots["opioid_use"] == YES
+    assert slots.get("opioid_prescribed") is None and slots.get("opioid_dose_change") is None
+
+
 async def test_a_bare_yes_with_a_name_tells_nothing_about_a_prescription() -> None:
     text = "yes i take percs"
     slots, _, _ = await validate(
