@@ -29,7 +29,8 @@ Answer = Union[str, List[str]]
 
 
 def times_asked(tracker: Tracker, slot: str, asks: Collection[str]) -> int:
-    """How many times one of `asks` was said since the form last asked something else."""
+    """How many times one of `asks` was said since the form last asked something else,
+    whatever came between."""
     asked = 0
     for event in reversed(tracker.events):
         if (
@@ -40,8 +41,8 @@ def times_asked(tracker: Tracker, slot: str, asks: Collection[str]) -> int:
         elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
             if event.get("value") not in (slot, None):
                 break
-        elif event.get("event") == "active_loop" and event.get("name") is None:
-            break  # the form was closed (an emergency, a stop): a fresh start
+        # Asks before an interruption that closed the form (an emergency answer, a
+        # stop) count too: the question never comes three times around it.
     return asked
 
 

@@ -203,6 +203,26 @@ async def test_after_two_asks_the_question_is_recorded_unclear_and_the_next_come
     assert slots["requested_slot"] == "benzo_use"
 
 
+async def test_an_ask_before_an_emergency_answer_counts_too() -> None:
+    # Asked, then a withdrawal warning closed the form, "go on" asked again, and the
+    # next unclear answer asked a third time.
+    history = [
+        {"event": "slot", "name": "requested_slot", "value": "benzo_use"},
+        asked("benzo_use"),
+        {"event": "user", "text": "ya bars like 2 a day. i ran out tho",
+         "parse_data": {"intent": {"name": "emergency_withdrawal"}}},
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "requested_slot", "value": None},
+        {"event": "user", "text": "go on", "parse_data": {"intent": {"name": "continue"}}},
+        {"event": "active_loop", "name": FORM},
+    ]  # fmt: skip
+    slots, said_, _ = await validate(
+        reading("bruh i already said", "benzo_use", slots={"twitching": NO}, history=history)
+    )
+    assert slots["benzo_use"] == UNCLEAR and said_ == []
+    assert slots["requested_slot"] != "benzo_use"
+
+
 async def test_an_unclear_list_answer_is_recorded_as_a_list() -> None:
     slots, _, _ = await validate(
         reading("purple monkey", "twitch_location", slots={"twitching": YES}, asks=2)
