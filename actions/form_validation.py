@@ -29,8 +29,10 @@ Answer = Union[str, List[str]]
 
 
 def times_asked(tracker: Tracker, slot: str, asks: Collection[str]) -> int:
-    """How many times one of `asks` was said since the form last asked something else,
-    whatever came between."""
+    """How many times one of `asks` was said since the form last asked something else.
+
+    Asks before an interruption that closed the form (an emergency answer, a stop)
+    count too: the question never comes three times around it."""
     asked = 0
     for event in reversed(tracker.events):
         if (
@@ -41,8 +43,6 @@ def times_asked(tracker: Tracker, slot: str, asks: Collection[str]) -> int:
         elif event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
             if event.get("value") not in (slot, None):
                 break
-        # Asks before an interruption that closed the form (an emergency answer, a
-        # stop) count too: the question never comes three times around it.
     return asked
 
 
